@@ -1,0 +1,182 @@
+"""``broadcaster`` command line: ``serve`` (more commands join as they are built)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import ssl
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+from broadcaster import __version__
+from broadcaster.errors import JournalError, LocalError
+from broadcaster.hub import Hub
+from broadcaster.journal import Journal
+from broadcaster.server import Broadcaster, Config, Limits
+
+TOKEN_ENV = "SCORECAST_TOKEN"
+FEED_TOKEN_ENV = "SCORECAST_FEED_TOKEN"
+
+
+def default_journal() -> Path:
+    return user_data_path("scorecast", appauthor=False) / "journal.sqlite3"
+
+
+def read_token(token_file: str | None, env: str = TOKEN_ENV) -> str | None:
+    """The token from ``--token-file`` (first line) or the environment; never argv."""
+    if token_file:
+        try:
+            text = Path(token_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise LocalError(f"cannot read the token file {token_file}: {exc.strerror}") from exc
+        token = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        if not token:
+            raise LocalError(f"the token file {token_file} is empty")
+        return token
+    return os.environ.get(env) or None
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": round(record.created, 3),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+def setup_logging(level: str, as_json: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        JsonFormatter()
+        if as_json
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    logging.getLogger("websockets").setLevel(logging.WARNING)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="broadcaster", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"broadcaster {__version__}")
+    parser.add_argument(
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"]
+    )
+    parser.add_argument("--log-json", action="store_true", help="one JSON object per log line")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    s = commands.add_parser("serve", help="serve the score feed (PROTOCOL.md)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    s.add_argument("--db", type=Path, help=f"journal file (default: {default_journal()})")
+    s.add_argument("--token-file", help=f"file holding the publish token (else ${TOKEN_ENV})")
+    s.add_argument("--feed-token", help=f"require this token on /feed (or ${FEED_TOKEN_ENV})")
+    s.add_argument("--cert", help="TLS certificate (PEM): serve wss://")
+    s.add_argument("--key", help="TLS private key (PEM)")
+    s.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="accept browsers only from this origin (repeatable)",
+    )
+    d = Limits()
+    s.add_argument("--max-frame", type=int, default=d.max_frame, help="bytes per frame")
+    s.add_argument(
+        "--publish-rate", type=float, default=d.publish_rate, help="publishes/s per publisher"
+    )
+    s.add_argument(
+        "--request-rate", type=float, default=d.request_rate, help="requests/s per subscriber"
+    )
+    s.add_argument(
+        "--max-buffer",
+        type=int,
+        default=d.max_buffer,
+        help="unsent bytes before a slow subscriber is cut off",
+    )
+    s.add_argument("--heartbeat", type=float, default=d.ping_interval, help="ping interval, s")
+    s.add_argument("--retention", type=int, help="how many latest events resume/history reach")
+    return parser
+
+
+def serve_config(args: argparse.Namespace) -> Config:
+    token = read_token(args.token_file)
+    if token is None:
+        raise LocalError(f"no publish token: set ${TOKEN_ENV} or pass --token-file FILE")
+    feed_token = args.feed_token or os.environ.get(FEED_TOKEN_ENV)
+    context = None
+    if args.cert or args.key:
+        if not (args.cert and args.key):
+            raise LocalError("--cert and --key go together")
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        try:
+            context.load_cert_chain(args.cert, args.key)
+        except (OSError, ssl.SSLError) as exc:
+            raise LocalError(f"cannot load the TLS certificate/key: {exc}") from exc
+    limits = Limits(
+        max_frame=args.max_frame,
+        publish_rate=args.publish_rate,
+        request_rate=args.request_rate,
+        max_buffer=args.max_buffer,
+        ping_interval=args.heartbeat,
+        ping_timeout=args.heartbeat,
+        retention=args.retention,
+    )
+    return Config(
+        host=args.host,
+        port=args.port,
+        publish_tokens=(token,),
+        feed_tokens=(feed_token,) if feed_token else (),
+        ssl=context,
+        allow_origins=tuple(args.allow_origin),
+        limits=limits,
+    )
+
+
+async def serve(config: Config, db: Path) -> None:
+    journal = Journal.open(db)
+    broadcaster = Broadcaster(Hub(journal), config)
+    await broadcaster.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    print(
+        f"broadcaster ready url={broadcaster.url} epoch={journal.epoch} "
+        f"seq={broadcaster.hub.committed_seq} journal={db}",
+        flush=True,
+    )
+    await stop.wait()
+    logging.getLogger("broadcaster").info("signal received: shutting down")
+    await broadcaster.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_logging(args.log_level, args.log_json)
+    try:
+        if args.command == "serve":
+            config = serve_config(args)
+            asyncio.run(serve(config, args.db or default_journal()))
+    except (LocalError, JournalError) as exc:
+        print(f"broadcaster: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. the port is taken
+        print(f"broadcaster: error: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

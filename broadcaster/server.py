@@ -1,0 +1,530 @@
+"""The websockets glue: endpoints, sessions, fan-out, limits, shutdown.
+
+One port serves ``/feed`` (subscribers), ``/publish`` (operators, replay),
+``/healthz`` and ``/metrics``. The rules and the journal live behind the
+``Hub``; this module only moves messages and enforces PROTOCOL.md's limits.
+
+Fan-out (websockets' broadcast pattern): each event is encoded once by the
+hub and written to every live subscriber without awaiting any of them; a
+subscriber whose unsent data passes ``max_buffer`` is closed with 4008 and
+resumes. A catch-up (resume, snapshot, history) is sent with ``await send``,
+so it goes as fast as the client reads and never trips that limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import ssl
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from itertools import count
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import msgspec
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+from websockets.protocol import State
+from websockets.typing import Origin, Subprotocol
+
+from broadcaster.errors import EventRefused, JournalError, MessageError
+from broadcaster.hub import Hub, Staged
+from broadcaster.limits import BadMessages, TokenBucket
+from broadcaster.protocol import (
+    CLOSE_POLICY,
+    CLOSE_TOO_SLOW,
+    SUBPROTOCOL,
+    Ack,
+    Error,
+    GameState,
+    Hello,
+    HistoryRequest,
+    Publish,
+    Snapshot,
+    Subscribe,
+    encode,
+    error_message,
+    parse_client_message,
+)
+
+log = logging.getLogger("broadcaster.server")
+_json = msgspec.json.Encoder()
+CATCH_UP_PAGE = 500
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_frame: int = 64 * 1024
+    publish_rate: float = 1000.0  # publishes/s per publisher
+    request_rate: float = 20.0  # requests/s per subscriber
+    max_buffer: int = 1024 * 1024  # unsent bytes before a subscriber is cut off (4008)
+    bad_messages: int = 20
+    bad_window: float = 10.0
+    ping_interval: float = 20.0
+    ping_timeout: float = 20.0
+    retention: int | None = None  # how many latest events resume and history reach
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 8765
+    publish_tokens: Sequence[str] = ()
+    feed_tokens: Sequence[str] = ()  # empty: /feed is open
+    ssl: ssl.SSLContext | None = None
+    allow_origins: Sequence[str] = ()  # empty: any origin
+    limits: Limits = field(default_factory=Limits)
+
+
+def token_ok(given: str | None, tokens: Sequence[str]) -> bool:
+    """Constant-time comparison against every configured token."""
+    if not given:
+        return False
+    ok = False
+    for token in tokens:
+        ok |= hmac.compare_digest(given.encode(), token.encode())
+    return ok
+
+
+def bearer(headers: Headers) -> str | None:
+    value = headers.get("Authorization", "")
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+class Metrics:
+    """The Prometheus metrics of one broadcaster (its own registry)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.subscribers = Gauge("scorecast_subscribers", "Open /feed connections", registry=r)
+        self.publishers = Gauge("scorecast_publishers", "Open /publish connections", registry=r)
+        self.events = Counter("scorecast_events", "Events stored in the journal", registry=r)
+        self.deliveries = Counter(
+            "scorecast_deliveries", "Event frames written to live subscribers", registry=r
+        )
+        self.refused = Counter(
+            "scorecast_errors", "Error replies sent, by code", ["code"], registry=r
+        )
+        self.slow = Counter("scorecast_slow_consumers", "Subscribers closed with 4008", registry=r)
+        self.publish_seconds = Histogram(
+            "scorecast_publish_seconds",
+            "Time from receiving a publish to sending its ack (durable)",
+            buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
+            registry=r,
+        )
+        self.seq = Gauge("scorecast_seq", "Latest durable seq", registry=r)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One /feed connection and what it asked for."""
+
+    ws: ServerConnection
+    games: frozenset[str] | None = None  # None: every game
+    leagues: frozenset[str] | None = None
+    live: bool = False
+    catch_up: asyncio.Task[None] | None = None
+
+    def wants(self, game_id: str, league: str) -> bool:
+        return (self.games is None or game_id in self.games) and (
+            self.leagues is None or league in self.leagues
+        )
+
+
+class Broadcaster:
+    """Serves one hub on one port. ``async with Broadcaster(hub, config) as b``."""
+
+    def __init__(self, hub: Hub, config: Config) -> None:
+        self.hub = hub
+        self.config = config
+        self.limits = config.limits
+        self.metrics = Metrics()
+        self._server: Server | None = None
+        self._closing = False
+        self._subscribers: dict[ServerConnection, Subscriber] = {}
+        self._everything: set[ServerConnection] = set()  # live, every game
+        self._narrow: set[Subscriber] = set()  # live, a subset
+        self._publishers: dict[ServerConnection, str] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._ids = count(1)
+        hub.listeners.append(self._on_commit)
+        self.metrics.seq.set_function(lambda: self.hub.committed_seq)
+        self.metrics.subscribers.set_function(lambda: len(self._subscribers))
+        self.metrics.publishers.set_function(lambda: len(self._publishers))
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        self.hub.start()
+        self._server = await serve(
+            self._handle,
+            self.config.host,
+            self.config.port,
+            ssl=self.config.ssl,
+            process_request=self._process_request,
+            select_subprotocol=self._select_subprotocol,
+            origins=self._origins(),
+            max_size=self.limits.max_frame,
+            ping_interval=self.limits.ping_interval,
+            ping_timeout=self.limits.ping_timeout,
+            compression=None,  # frames are small JSON; deflate would cost CPU per subscriber
+        )
+        log.info("serving %s epoch=%s seq=%d", self.url, self.hub.epoch, self.hub.committed_seq)
+
+    def _origins(self) -> list[Origin | None] | None:
+        """None (no Origin header: not a browser) plus the allowed origins, if any."""
+        if not self.config.allow_origins:
+            return None
+        return [None, *(Origin(o) for o in self.config.allow_origins)]
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        return int(self._server.sockets[0].getsockname()[1])
+
+    @property
+    def url(self) -> str:
+        scheme = "wss" if self.config.ssl else "ws"
+        host = self.config.host if ":" not in self.config.host else f"[{self.config.host}]"
+        return f"{scheme}://{host}:{self.port}"
+
+    async def stop(self) -> None:
+        """Graceful shutdown: stop taking work, flush, close everyone with 1001."""
+        if self._closing:
+            return
+        self._closing = True
+        log.info("shutdown: no new publishes, flushing the journal")
+        await self.hub.flushed()
+        await asyncio.sleep(0)  # let publisher writers send their last acks
+        if self._server is not None:
+            log.info("shutdown: closing %d connection(s) with 1001", len(self._server.connections))
+            self._server.close()  # stops listening, closes with 1001 (going away)
+            await self._server.wait_closed()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.hub.close()
+        log.info("shutdown: journal closed at seq %d", self.hub.committed_seq)
+
+    async def __aenter__(self) -> Broadcaster:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # ------------------------------------------------------------------ HTTP side
+
+    def _process_request(self, ws: ServerConnection, request: Request) -> Response | None:
+        url = urlsplit(request.path)
+        if url.path == "/healthz":
+            if self._closing:
+                return ws.respond(HTTPStatus.SERVICE_UNAVAILABLE, "shutting down\n")
+            return ws.respond(HTTPStatus.OK, "ok\n")
+        if url.path == "/metrics":
+            response = ws.respond(HTTPStatus.OK, self.metrics.render().decode())
+            response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
+            return response
+        if url.path == "/publish":
+            if not token_ok(bearer(request.headers), self.config.publish_tokens):
+                log.warning("refused /publish from %s: missing or wrong token", _peer(ws))
+                response = ws.respond(
+                    HTTPStatus.UNAUTHORIZED, "a valid publish token is required\n"
+                )
+                response.headers["WWW-Authenticate"] = 'Bearer realm="scorecast"'
+                return response
+            return None
+        if url.path == "/feed":
+            if self.config.feed_tokens:
+                given = bearer(request.headers) or parse_qs(url.query).get("token", [None])[0]
+                if not token_ok(given, self.config.feed_tokens):
+                    response = ws.respond(
+                        HTTPStatus.UNAUTHORIZED, "a valid feed token is required\n"
+                    )
+                    response.headers["WWW-Authenticate"] = 'Bearer realm="scorecast"'
+                    return response
+            return None
+        return ws.respond(HTTPStatus.NOT_FOUND, "endpoints: /feed /publish /healthz /metrics\n")
+
+    @staticmethod
+    def _select_subprotocol(
+        ws: ServerConnection, offered: Sequence[Subprotocol]
+    ) -> Subprotocol | None:
+        return Subprotocol(SUBPROTOCOL) if SUBPROTOCOL in offered else None
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        assert ws.request is not None
+        path = urlsplit(ws.request.path).path
+        hello = Hello(
+            self.hub.epoch, self.hub.committed_seq, time.time(), heartbeat=self.limits.ping_interval
+        )
+        await ws.send(encode(hello), text=True)
+        if path == "/publish":
+            await self._publish_session(ws)
+        else:
+            await self._feed_session(ws)
+
+    async def _reply(self, ws: ServerConnection, message: msgspec.Struct) -> None:
+        if isinstance(message, Error):
+            self.metrics.refused.labels(message.code).inc()
+        await ws.send(encode(message), text=True)
+
+    async def _bad(self, ws: ServerConnection, exc: MessageError, window: BadMessages) -> bool:
+        """Answer a malformed message; True when the peer is closed for abuse."""
+        await self._reply(ws, error_message(exc))
+        if window.add(time.monotonic()):
+            log.warning("closing %s: too many bad messages", _peer(ws))
+            await ws.close(CLOSE_POLICY, "too many bad messages")
+            return True
+        return False
+
+    async def _over_rate(self, ws: ServerConnection, what: str) -> None:
+        log.warning("closing %s: %s rate exceeded", _peer(ws), what)
+        await self._reply(ws, Error("rate_limited", f"more {what} than allowed per second"))
+        await ws.close(CLOSE_POLICY, f"{what} rate exceeded")
+
+    # ------------------------------------------------------------------ publishers
+
+    async def _publish_session(self, ws: ServerConnection) -> None:
+        assert ws.request is not None
+        agent = ws.request.headers.get("User-Agent", "unknown client")
+        publisher = f"{agent} from {_peer(ws)} #{next(self._ids)}"
+        self._publishers[ws] = publisher
+        log.info("publisher connected: %s", publisher)
+        replies: asyncio.Queue[tuple[float, asyncio.Future[Ack] | Error] | None] = asyncio.Queue()
+        writer = self._spawn(self._write_replies(ws, replies))
+        bucket = TokenBucket(self.limits.publish_rate)
+        window = BadMessages(self.limits.bad_messages, self.limits.bad_window)
+        try:
+            async for raw in ws:
+                received = time.perf_counter()
+                if not bucket.allow(time.monotonic()):
+                    await replies.join()
+                    await self._over_rate(ws, "publishes")
+                    break
+                try:
+                    msg = parse_client_message(raw)
+                except MessageError as exc:
+                    await replies.join()  # keep replies in the order of the messages
+                    if await self._bad(ws, exc, window):
+                        break
+                    continue
+                replies.put_nowait((received, self._accept(msg, publisher)))
+        except ConnectionClosed:
+            pass
+        finally:
+            replies.put_nowait(None)
+            await asyncio.gather(writer, return_exceptions=True)
+            del self._publishers[ws]
+            log.info("publisher gone: %s", publisher)
+
+    def _accept(self, msg: object, publisher: str) -> asyncio.Future[Ack] | Error:
+        if not isinstance(msg, Publish):
+            kind = type(msg).__name__.lower()
+            return Error("forbidden", f"/publish takes publish messages; {kind} is for /feed")
+        if self._closing:
+            return Error(
+                "internal", "the broadcaster is shutting down; retry after reconnecting", id=msg.id
+            )
+        try:
+            return self.hub.publish(msg, publisher)
+        except EventRefused as exc:
+            exc.id = msg.id
+            return error_message(exc)
+        except JournalError as exc:
+            log.error("journal read failed: %s", exc)
+            return Error("internal", f"journal unavailable: {exc}", id=msg.id)
+
+    async def _write_replies(
+        self,
+        ws: ServerConnection,
+        replies: asyncio.Queue[tuple[float, asyncio.Future[Ack] | Error] | None],
+    ) -> None:
+        """Send acks and errors in the order the publishes came."""
+        while (item := await replies.get()) is not None:
+            received, reply = item
+            try:
+                if isinstance(reply, asyncio.Future):
+                    try:
+                        message: Ack | Error = await reply
+                    except EventRefused as exc:
+                        message = error_message(exc)
+                    else:
+                        self.metrics.publish_seconds.observe(time.perf_counter() - received)
+                else:
+                    message = reply
+                await self._reply(ws, message)
+            except ConnectionClosed:
+                pass
+            finally:
+                replies.task_done()
+        replies.task_done()
+
+    # ------------------------------------------------------------------ subscribers
+
+    async def _feed_session(self, ws: ServerConnection) -> None:
+        sub = Subscriber(ws)
+        self._subscribers[ws] = sub
+        bucket = TokenBucket(self.limits.request_rate)
+        window = BadMessages(self.limits.bad_messages, self.limits.bad_window)
+        try:
+            async for raw in ws:
+                if not bucket.allow(time.monotonic()):
+                    await self._over_rate(ws, "requests")
+                    break
+                try:
+                    msg = parse_client_message(raw)
+                except MessageError as exc:
+                    if await self._bad(ws, exc, window):
+                        break
+                    continue
+                if isinstance(msg, Subscribe):
+                    self._subscribe(sub, msg)
+                elif isinstance(msg, HistoryRequest):
+                    self._spawn(self._history(ws, msg))
+                else:
+                    await self._reply(
+                        ws, Error("forbidden", "publish on /publish, with a token", id=msg.id)
+                    )
+        except ConnectionClosed:
+            pass
+        finally:
+            self._drop(sub)
+            if sub.catch_up is not None:
+                sub.catch_up.cancel()
+            del self._subscribers[ws]
+
+    def _drop(self, sub: Subscriber) -> None:
+        sub.live = False
+        self._everything.discard(sub.ws)
+        self._narrow.discard(sub)
+
+    def _subscribe(self, sub: Subscriber, msg: Subscribe) -> None:
+        self._drop(sub)
+        if sub.catch_up is not None:
+            sub.catch_up.cancel()
+        sub.games = None if msg.all_games else frozenset(msg.games)
+        sub.leagues = frozenset(msg.leagues) if msg.leagues is not None else None
+        sub.catch_up = self._spawn(self._catch_up(sub, msg))
+
+    def _resumable(self, msg: Subscribe) -> int | None:
+        r = msg.resume
+        if r is None or r.epoch != self.hub.epoch or r.seq > self.hub.committed_seq:
+            return None
+        retention = self.limits.retention
+        if retention is not None and r.seq < self.hub.committed_seq - retention:
+            return None
+        return r.seq
+
+    async def _catch_up(self, sub: Subscriber, msg: Subscribe) -> None:
+        """Send what the subscriber missed, with flow control, then make it live."""
+        ws, hub = sub.ws, self.hub
+        last = self._resumable(msg)
+        try:
+            if last is None:
+                last = hub.committed_seq
+                states = hub.snapshot(lambda s: sub.wants(s.game_id, s.league))
+                await ws.send(encode(Snapshot(hub.epoch, last, states)), text=True)
+            games = None if sub.games is None else sorted(sub.games)
+            while last < hub.committed_seq:
+                upto = hub.committed_seq
+                rows = await hub.read(hub.journal.frames, last, upto, games, CATCH_UP_PAGE)
+                for _seq, game_id, frame in rows:
+                    state = hub.committed.get(game_id)
+                    if state is None or sub.wants(game_id, state.league):
+                        await ws.send(frame, text=True)
+                last = upto if len(rows) < CATCH_UP_PAGE else rows[-1][0]
+        except ConnectionClosed:
+            return
+        except JournalError as exc:
+            log.error("catch-up for %s failed: %s", _peer(ws), exc)
+            await ws.close(1011, "journal read failed")
+            return
+        # No await from the check above to here: every event up to committed_seq
+        # has been sent, and every later one will be delivered live.
+        sub.live = True
+        if sub.games is None and sub.leagues is None:
+            self._everything.add(ws)
+        else:
+            self._narrow.add(sub)
+
+    async def _history(self, ws: ServerConnection, msg: HistoryRequest) -> None:
+        hub = self.hub
+        if msg.game_id not in hub.committed:
+            await self._reply(ws, Error("unknown_game", f"no game {msg.game_id!r}", req=msg.req))
+            return
+        before = msg.before
+        try:
+            frames = await hub.read(hub.journal.history, msg.game_id, before, msg.limit)
+        except JournalError as exc:
+            await self._reply(ws, Error("internal", str(exc), req=msg.req))
+            return
+        retention = self.limits.retention
+        if retention is not None:
+            oldest = hub.committed_seq - retention
+            frames = [f for f in frames if msgspec.json.decode(f)["seq"] > oldest]
+        head = b'{"type":"history","req":' + _json.encode(msg.req) + b',"game_id":'
+        body = head + _json.encode(msg.game_id) + b',"events":[' + b",".join(frames) + b"]}"
+        with contextlib.suppress(ConnectionClosed):
+            await ws.send(body, text=True)
+
+    # ------------------------------------------------------------------ fan-out
+
+    def _on_commit(self, batch: Sequence[Staged]) -> None:
+        """Deliver durable events to every live subscriber that wants them."""
+        metrics = self.metrics
+        metrics.events.inc(len(batch))
+        everything, narrow = self._everything, self._narrow
+        for staged in batch:
+            frame = staged.record.frame
+            state: GameState = staged.state
+            if narrow:
+                targets: Any = [s.ws for s in narrow if s.wants(state.game_id, state.league)]
+                targets.extend(everything)
+            else:
+                targets = everything
+            if not targets:
+                continue
+            broadcast(targets, frame, text=True)
+            metrics.deliveries.inc(len(targets))
+        self._cut_slow()
+
+    def _cut_slow(self) -> None:
+        limit = self.limits.max_buffer
+        slow = [
+            sub
+            for sub in self._subscribers.values()
+            if sub.live
+            and sub.ws.transport is not None
+            and sub.ws.transport.get_write_buffer_size() > limit
+        ]
+        for sub in slow:
+            log.warning("closing %s: more than %d bytes unsent (4008)", _peer(sub.ws), limit)
+            self.metrics.slow.inc()
+            self._drop(sub)
+            if sub.ws.state is State.OPEN:
+                self._spawn(sub.ws.close(CLOSE_TOO_SLOW, "too slow; resume from your last seq"))
+
+
+def _peer(ws: ServerConnection) -> str:
+    addr = ws.remote_address
+    return f"{addr[0]}:{addr[1]}" if addr else "?"

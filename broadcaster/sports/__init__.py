@@ -1,0 +1,13 @@
+"""The sport rules, one pure module per sport, and the registry that names them."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+from broadcaster.sports import basketball, soccer
+from broadcaster.sports.base import Sport, apply, create_game
+
+SPORTS: Final = MappingProxyType({s.name: s for s in (basketball.SPORT, soccer.SPORT)})
+
+__all__ = ["SPORTS", "Sport", "apply", "create_game"]
