@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--heartbeat", type=float, default=d.ping_interval, help="ping interval, s")
     s.add_argument("--retention", type=int, help="how many latest events resume/history reach")
+    # -- more subcommands register here (console, replay, import, simulate) --
     return parser
 
 
@@ -169,6 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             config = serve_config(args)
             asyncio.run(serve(config, args.db or default_journal()))
+        # -- more subcommands dispatch here --
     except (LocalError, JournalError) as exc:
         print(f"broadcaster: error: {exc}", file=sys.stderr)
         return 2
