@@ -22,10 +22,12 @@ operator understands.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import re
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 import msgspec
+import msgspec.inspect
 
 from broadcaster.errors import RuleViolation
 from broadcaster.protocol import Clock, GameState, Period, Side, Status, Team
@@ -147,7 +149,43 @@ def convert(kind: str, data: Mapping[str, Any], schema: type[msgspec.Struct]) ->
     try:
         return msgspec.convert(data, schema)
     except msgspec.ValidationError as exc:
-        raise RuleViolation(f"{kind}: {exc}") from None
+        raise RuleViolation(explain(kind, schema, str(exc))) from None
+
+
+_TYPE_NAMES = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
+
+
+def explain(kind: str, schema: type[msgspec.Struct], error: str) -> str:
+    """msgspec's validation message in an operator's words."""
+    fields = {f.name: f.type for f in msgspec.inspect.type_info(schema).fields}  # type: ignore[attr-defined]
+    if m := re.fullmatch(r"Object contains unknown field `(\w+)`(?: - at `\$\S*`)?", error):
+        return f"{kind} takes no '{m[1]}'; it takes {', '.join(fields) or 'no data'}"
+    if m := re.fullmatch(r"Object missing required field `(\w+)`(?: - at `\$\S*`)?", error):
+        return f"{kind} needs '{m[1]}'"
+    if m := re.fullmatch(r"Invalid enum value (.+) - at `\$\.(\w+)`", error):
+        values = _literals(fields.get(m[2]))
+        allowed = " or ".join(values) if values else "something else"
+        return f"{kind}: {m[2]} must be {allowed}, not {m[1]}"
+    if m := re.fullmatch(r"Expected `(\w+)(?: \| null)?`, got `(\w+)` - at `\$\.(\w+)`", error):
+        want, got = _TYPE_NAMES.get(m[1], m[1]), _TYPE_NAMES.get(m[2], m[2])
+        return f"{kind}: {m[3]} must be {want}, not {got}"
+    return f"{kind}: {error}"
+
+
+def _literals(t: Any) -> list[str]:
+    if isinstance(t, msgspec.inspect.LiteralType):
+        return [repr(v) for v in t.values]
+    if isinstance(t, msgspec.inspect.UnionType):
+        return [v for member in t.types for v in _literals(member)]
+    return []
 
 
 def replace(state: GameState, **changes: Any) -> GameState:

@@ -32,8 +32,17 @@ class BroadcasterProcess:
 
     def start(self) -> BroadcasterProcess:
         env = {**os.environ, "SCORECAST_TOKEN": self.token, "PYTHONUNBUFFERED": "1"}
-        cmd = [sys.executable, "-m", "broadcaster", "serve", "--port", str(self.port),
-               "--db", str(self.db), *self.extra]
+        cmd = [
+            sys.executable,
+            "-m",
+            "broadcaster",
+            "serve",
+            "--port",
+            str(self.port),
+            "--db",
+            str(self.db),
+            *self.extra,
+        ]
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
         )

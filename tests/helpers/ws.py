@@ -45,7 +45,9 @@ async def open_publisher(url: str, token: str, **kwargs: Any) -> ClientConnectio
     return ws
 
 
-def pub(game_id: str, kind: str, data: dict[str, Any] | None = None, id: str | None = None) -> dict[str, Any]:
+def pub(
+    game_id: str, kind: str, data: dict[str, Any] | None = None, id: str | None = None
+) -> dict[str, Any]:
     return {
         "type": "publish",
         "id": id or f"test-{next(_ids)}",
@@ -55,8 +57,13 @@ def pub(game_id: str, kind: str, data: dict[str, Any] | None = None, id: str | N
     }
 
 
-async def publish(ws: ClientConnection, game_id: str, kind: str, data: dict[str, Any] | None = None,
-                  id: str | None = None) -> dict[str, Any]:
+async def publish(
+    ws: ClientConnection,
+    game_id: str,
+    kind: str,
+    data: dict[str, Any] | None = None,
+    id: str | None = None,
+) -> dict[str, Any]:
     """Publish one event and return the reply (ack or error)."""
     await send(ws, pub(game_id, kind, data, id))
     return await recv(ws)
@@ -80,7 +87,9 @@ def soccer_game(game_id: str, league: str = "World Cup") -> dict[str, Any]:
     }
 
 
-async def live_game(ws: ClientConnection, game_id: str, sport: str = "basketball") -> dict[str, Any]:
+async def live_game(
+    ws: ClientConnection, game_id: str, sport: str = "basketball"
+) -> dict[str, Any]:
     """Create a game, start it and its first period; returns the last ack."""
     data = basketball_game(game_id) if sport == "basketball" else soccer_game(game_id)
     for kind, d in (("game.create", data), ("game.start", {}), ("period.start", {})):
