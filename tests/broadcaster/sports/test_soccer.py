@@ -64,7 +64,7 @@ def test_a_shootout_is_kept_out_of_the_score_and_decides_the_game() -> None:
         ("away", False),
     ]
     for team, scored in kicks:
-        with pytest.raises(RuleViolation, match="cannot end|not decided"):
+        with pytest.raises(RuleViolation, match=r"cannot end|not decided"):
             play(state, ("game.end", {}))
         state = play(state, ("shootout", {"team": team, "scored": scored}))
     state = play(state, ("shootout", {"team": "home", "scored": False}))
