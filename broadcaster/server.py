@@ -293,14 +293,19 @@ class Broadcaster:
         await self._reply(ws, error_message(exc))
         if window.add(time.monotonic()):
             log.warning("closing %s: too many bad messages", _peer(ws))
-            await ws.close(CLOSE_POLICY, "too many bad messages")
+            self._close_soon(ws, CLOSE_POLICY, "too many bad messages")
             return True
         return False
 
     async def _over_rate(self, ws: ServerConnection, what: str) -> None:
         log.warning("closing %s: %s rate exceeded", _peer(ws), what)
         await self._reply(ws, Error("rate_limited", f"more {what} than allowed per second"))
-        await ws.close(CLOSE_POLICY, f"{what} rate exceeded")
+        self._close_soon(ws, CLOSE_POLICY, f"{what} rate exceeded")
+
+    def _close_soon(self, ws: ServerConnection, code: int, reason: str) -> None:
+        """Start the closing handshake; the session keeps reading (and dropping)
+        what the peer still sends, so the peer's close frame gets through."""
+        self._spawn(ws.close(code, reason))
 
     # ------------------------------------------------------------------ publishers
 
@@ -314,19 +319,22 @@ class Broadcaster:
         writer = self._spawn(self._write_replies(ws, replies))
         bucket = TokenBucket(self.limits.publish_rate)
         window = BadMessages(self.limits.bad_messages, self.limits.bad_window)
+        doomed = False  # closing for abuse: drop what still arrives
         try:
             async for raw in ws:
                 received = time.perf_counter()
+                if doomed:
+                    continue
                 if not bucket.allow(time.monotonic()):
                     await replies.join()
                     await self._over_rate(ws, "publishes")
-                    break
+                    doomed = True
+                    continue
                 try:
                     msg = parse_client_message(raw)
                 except MessageError as exc:
                     await replies.join()  # keep replies in the order of the messages
-                    if await self._bad(ws, exc, window):
-                        break
+                    doomed = await self._bad(ws, exc, window)
                     continue
                 replies.put_nowait((received, self._accept(msg, publisher)))
         except ConnectionClosed:
@@ -386,16 +394,21 @@ class Broadcaster:
         self._subscribers[ws] = sub
         bucket = TokenBucket(self.limits.request_rate)
         window = BadMessages(self.limits.bad_messages, self.limits.bad_window)
+        doomed = False
         try:
             async for raw in ws:
+                if doomed:
+                    continue
                 if not bucket.allow(time.monotonic()):
                     await self._over_rate(ws, "requests")
-                    break
+                    doomed = True
+                    self._drop(sub)
+                    continue
                 try:
                     msg = parse_client_message(raw)
                 except MessageError as exc:
-                    if await self._bad(ws, exc, window):
-                        break
+                    if doomed := await self._bad(ws, exc, window):
+                        self._drop(sub)
                     continue
                 if isinstance(msg, Subscribe):
                     self._subscribe(sub, msg)
