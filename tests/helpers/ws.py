@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 TIMEOUT = 10.0
 _ids = itertools.count(1)
@@ -96,3 +97,15 @@ async def live_game(
         reply = await publish(ws, game_id, kind, d)
         assert reply["type"] == "ack", reply
     return reply
+
+
+async def read_until_closed(
+    ws: ClientConnection, timeout: float = TIMEOUT
+) -> tuple[list[dict[str, Any]], int | None]:
+    """Every message until the server closes; returns them and the close code received."""
+    messages: list[dict[str, Any]] = []
+    try:
+        while True:
+            messages.append(await recv(ws, timeout))
+    except ConnectionClosed as closed:
+        return messages, closed.rcvd.code if closed.rcvd is not None else None
