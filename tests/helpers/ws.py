@@ -109,3 +109,10 @@ async def read_until_closed(
             messages.append(await recv(ws, timeout))
     except ConnectionClosed as closed:
         return messages, closed.rcvd.code if closed.rcvd is not None else None
+
+
+async def recv_type(ws: ClientConnection, kind: str, timeout: float = TIMEOUT) -> dict[str, Any]:
+    """The next message of one type, skipping others (e.g. live events)."""
+    while (msg := await recv(ws, timeout))["type"] != kind:
+        pass
+    return msg
