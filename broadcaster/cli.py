@@ -15,7 +15,7 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
-from broadcaster import __version__
+from broadcaster import __version__, importers, replay, simulate
 from broadcaster.errors import JournalError, LocalError
 from broadcaster.hub import Hub
 from broadcaster.journal import Journal
@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--heartbeat", type=float, default=d.ping_interval, help="ping interval, s")
     s.add_argument("--retention", type=int, help="how many latest events resume/history reach")
     # -- more subcommands register here (console, replay, import, simulate) --
+    importers.add_parser(commands)
+    replay.add_parser(commands)
+    simulate.add_parser(commands)
     return parser
 
 
@@ -171,6 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = serve_config(args)
             asyncio.run(serve(config, args.db or default_journal()))
         # -- more subcommands dispatch here --
+        elif args.command == "import":
+            return importers.main(args)
+        elif args.command == "replay":
+            return replay.main(args, read_token(args.token_file))
+        elif args.command == "simulate":
+            return simulate.main(args)
     except (LocalError, JournalError) as exc:
         print(f"broadcaster: error: {exc}", file=sys.stderr)
         return 2
