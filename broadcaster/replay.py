@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.typing import Subprotocol
 
 from broadcaster.errors import LocalError
 from broadcaster.feed import FeedError, FeedItem, parse_feed
@@ -137,7 +138,7 @@ async def replay(
     while done < len(items):
         try:
             async with connect(
-                target, additional_headers=headers, subprotocols=[SUBPROTOCOL], open_timeout=10
+                target, additional_headers=headers, subprotocols=[Subprotocol(SUBPROTOCOL)], open_timeout=10
             ) as ws:
                 done = await _session(ws, items, done, pacer, result, catch_up=speed is not None)
         except InvalidStatus as exc:

@@ -20,11 +20,38 @@ from broadcaster.importers.common import ImportedGame, feed_lines, slug
 from broadcaster.protocol import GameState, Side
 from broadcaster.sports import SPORTS, Sport, apply, create_game
 
-SURNAMES = (
-    "Abara Bianchi Castillo Dubois Eriksen Fofana Gallo Haddad Ibarra Jansen Kowalski "
-    "Lindqvist Moreau Nakamura Okafor Petrov Quinn Rossi Santos Tanaka Uribe Varga Weber "
-    "Xavier Yilmaz Zielinski Adeyemi Brennan Cho Duarte"
-).split()
+SURNAMES = [
+    "Abara",
+    "Bianchi",
+    "Castillo",
+    "Dubois",
+    "Eriksen",
+    "Fofana",
+    "Gallo",
+    "Haddad",
+    "Ibarra",
+    "Jansen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Santos",
+    "Tanaka",
+    "Uribe",
+    "Varga",
+    "Weber",
+    "Xavier",
+    "Yilmaz",
+    "Zielinski",
+    "Adeyemi",
+    "Brennan",
+    "Cho",
+    "Duarte",
+]
 # fictional teams per sport: (name, short)
 TEAMS: dict[str, list[tuple[str, str]]] = {
     "basketball": [("Harbor City Herons", "HCH"), ("Mesa Falcons", "MES"),

@@ -13,13 +13,15 @@ from pathlib import Path
 from typing import TextIO
 
 from broadcaster.errors import LocalError
-from broadcaster.importers import openfootball
+from broadcaster.importers import openfootball, tennis_pbp, tennis_slam
 from broadcaster.importers.common import ImportedGame, SourceError, feed_lines
 
 Parser = Callable[[str, str | None], list[ImportedGame]]
 
 FORMATS: dict[str, Parser] = {
     "openfootball": lambda text, matches: openfootball.parse(text),
+    "tennis-pbp": lambda text, matches: tennis_pbp.parse(text),
+    "tennis-slam": tennis_slam.parse,
 }
 
 
@@ -64,9 +66,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     i.add_argument("format", choices=sorted(FORMATS))
     i.add_argument("file")
     i.add_argument("--matches", help="the matches CSV that names the players (tennis-slam)")
-    i.add_argument(
-        "--game", action="append", help="only games whose id contains this (repeatable)"
-    )
+    i.add_argument("--game", action="append", help="only games whose id contains this (repeatable)")
     i.add_argument("--together", action="store_true", help="start every game at 0")
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
-from broadcaster.sports import basketball, soccer
+from broadcaster.sports import basketball, ice_hockey, soccer, tennis
 from broadcaster.sports.base import Sport, apply, create_game
 
-SPORTS: Final = MappingProxyType({s.name: s for s in (basketball.SPORT, soccer.SPORT)})
+SPORTS: Final = MappingProxyType(
+    {s.name: s for s in (basketball.SPORT, soccer.SPORT, ice_hockey.SPORT, tennis.SPORT)}
+)
 
 __all__ = ["SPORTS", "Sport", "apply", "create_game"]

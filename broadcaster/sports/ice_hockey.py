@@ -1,0 +1,217 @@
+"""Ice hockey: three periods, overtime, a shoot-out, penalties; the clock counts down.
+
+A regular-season overtime is sudden death: the first goal ends it. A
+shoot-out (``shootout`` kicks, three rounds then sudden death) is kept in
+detail, and its winner's score gains one goal, as in official results.
+Playoff leagues play 20-minute sudden-death overtimes until a goal instead.
+
+Detail: ``penalties`` (the list, newest last), ``penalty_minutes`` and
+``shots`` (on goal) per side, ``shootout``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from broadcaster.errors import RuleViolation
+from broadcaster.protocol import GameState, Side
+from broadcaster.sports.base import (
+    Kind,
+    PeriodSpec,
+    ScoreData,
+    Sport,
+    bump,
+    per_side,
+    require_live,
+    require_period,
+    with_detail,
+    with_score,
+)
+
+REGULATION = 3
+# league -> (period seconds, overtime seconds, shoot-out after one overtime)
+LEAGUES: dict[str, tuple[float, float, bool]] = {
+    "NHL": (1200.0, 300.0, True),
+    "NHL Playoffs": (1200.0, 1200.0, False),
+    "Olympics": (1200.0, 600.0, True),
+}
+DEFAULT = (1200.0, 300.0, True)  # IIHF
+SHOOTOUT_ROUNDS = 3
+MINUTES = frozenset({2, 4, 5, 10, 20})  # minor, double minor, major, misconduct, match
+
+
+def rules(league: str) -> tuple[float, float, bool]:
+    return LEAGUES.get(league, DEFAULT)
+
+
+def shootout_period(league: str) -> int | None:
+    return REGULATION + 2 if rules(league)[2] else None
+
+
+def period(league: str, number: int) -> PeriodSpec:
+    length, overtime, _ = rules(league)
+    if number <= REGULATION:
+        return PeriodSpec(f"P{number}", length, 0.0)
+    if number == shootout_period(league):
+        return PeriodSpec("SO", 0.0, 0.0, clock=False)
+    extra = number - REGULATION
+    return PeriodSpec("OT" if extra == 1 else f"{extra}OT", overtime, 0.0)
+
+
+def initial_detail(league: str) -> dict[str, Any]:
+    return {
+        "penalties": [],
+        "penalty_minutes": per_side(0),
+        "shots": per_side(0),
+        "shootout": None,
+    }
+
+
+def tied(state: GameState) -> bool:
+    return state.home.score == state.away.score
+
+
+def can_start_period(state: GameState, number: int) -> str | None:
+    if number != state.period.number + 1:
+        nxt = period(state.league, state.period.number + 1).label
+        return f"the next period is {nxt}, not {number}"
+    if number > REGULATION and not tied(state):
+        return "overtime is only played when the score is tied"
+    last = shootout_period(state.league)
+    if last is not None and number > last:
+        return "the shoot-out is the last period"
+    return None
+
+
+def overtime(state: GameState) -> bool:
+    return REGULATION < state.period.number != shootout_period(state.league)
+
+
+def can_end(state: GameState) -> str | None:
+    if state.period.number < REGULATION:
+        return f"a hockey game lasts {REGULATION} periods; this is {state.period.label}"
+    if state.period.number == shootout_period(state.league):
+        so = state.detail["shootout"]
+        return None if shootout_winner(so) else "the shoot-out is not decided"
+    if tied(state):
+        nxt = period(state.league, state.period.number + 1).label
+        return f"a hockey game cannot end tied; play {nxt}"
+    return None
+
+
+def score_check(state: GameState, d: ScoreData) -> None:
+    if state.period.number == shootout_period(state.league):
+        raise RuleViolation("a shoot-out attempt is recorded with 'shootout', not as a goal")
+    if overtime(state) and not tied(state):
+        raise RuleViolation("overtime is sudden death: the first goal has ended it")
+
+
+def on_period_start(state: GameState) -> dict[str, Any]:
+    if state.period.number == shootout_period(state.league):
+        return {**state.detail, "shootout": {"home": 0, "away": 0, "kicks": []}}
+    return state.detail
+
+
+def shootout_winner(so: dict[str, Any] | None) -> Side | None:
+    """Best of three rounds, then sudden death rounds (each side shoots once)."""
+    if not so:
+        return None
+    taken = {s: sum(1 for k in so["kicks"] if k["team"] == s) for s in ("home", "away")}
+    h, a = so["home"], so["away"]
+    if taken["home"] <= SHOOTOUT_ROUNDS and taken["away"] <= SHOOTOUT_ROUNDS:
+        if h > a + SHOOTOUT_ROUNDS - taken["away"]:
+            return "home"
+        if a > h + SHOOTOUT_ROUNDS - taken["home"]:
+            return "away"
+        if min(taken.values()) < SHOOTOUT_ROUNDS:
+            return None
+    if taken["home"] == taken["away"] and h != a:
+        return "home" if h > a else "away"
+    return None
+
+
+class PenaltyData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    team: Side
+    minutes: int
+    player: str | None = None
+    infraction: str | None = None
+    text: str | None = None
+
+
+class ShotData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    team: Side
+    player: str | None = None
+    text: str | None = None
+
+
+class ShootoutData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    team: Side
+    scored: bool
+    player: str | None = None
+    text: str | None = None
+
+
+def _penalty(sport: Sport, state: GameState, d: PenaltyData, time: float) -> GameState:
+    require_period(state, "penalty")
+    if d.minutes not in MINUTES:
+        allowed = ", ".join(str(m) for m in sorted(MINUTES))
+        raise RuleViolation(f"a hockey penalty is {allowed} minutes, not {d.minutes}")
+    entry = {
+        "team": d.team,
+        "player": d.player,
+        "minutes": d.minutes,
+        "infraction": d.infraction,
+        "period": state.period.number,
+        "clock": round(state.clock.value(time), 1),
+    }
+    return with_detail(
+        state,
+        penalties=[*state.detail["penalties"], entry],
+        penalty_minutes=bump(state.detail["penalty_minutes"], d.team, d.minutes),
+    )
+
+
+def _shot(sport: Sport, state: GameState, d: ShotData, time: float) -> GameState:
+    require_live(state, "shot")
+    if state.period.number == shootout_period(state.league):
+        raise RuleViolation("a shoot-out attempt is recorded with 'shootout', not as a shot")
+    return with_detail(state, shots=bump(state.detail["shots"], d.team))
+
+
+def _shootout(sport: Sport, state: GameState, d: ShootoutData, time: float) -> GameState:
+    require_live(state, "shoot-out attempt")
+    number = shootout_period(state.league)
+    if state.period.number != number:
+        where = "this league has none" if number is None else f"period {number} is not under way"
+        raise RuleViolation(f"a shoot-out attempt needs the shoot-out; {where}")
+    so = state.detail["shootout"]
+    if shootout_winner(so):
+        raise RuleViolation("the shoot-out is already decided")
+    taken = {s: sum(1 for k in so["kicks"] if k["team"] == s) for s in ("home", "away")}
+    other: Side = "away" if d.team == "home" else "home"
+    if taken[d.team] > taken[other]:
+        raise RuleViolation(f"it is the {other} team's attempt")
+    kick = {"team": d.team, "scored": d.scored, "player": d.player}
+    so = {**so, d.team: so[d.team] + int(d.scored), "kicks": [*so["kicks"], kick]}
+    state = with_detail(state, shootout=so)
+    winner = shootout_winner(so)
+    return with_score(state, winner, 1) if winner else state
+
+
+SPORT = Sport(
+    name="ice_hockey",
+    period=period,
+    points=frozenset({1}),
+    initial_detail=initial_detail,
+    can_start_period=can_start_period,
+    can_end=can_end,
+    on_period_start=on_period_start,
+    score_check=score_check,
+    kinds={
+        "penalty": Kind(PenaltyData, _penalty, "a penalty: 2, 4, 5, 10 or 20 minutes"),
+        "shot": Kind(ShotData, _shot, "a shot on goal (saved): counts in detail.shots"),
+        "shootout": Kind(ShootoutData, _shootout, "one shoot-out attempt"),
+    },
+)
