@@ -1,0 +1,415 @@
+"""One line of the console language → an event to publish, or a clear error. Pure.
+
+The language is built for speed on the common events and for reach on the
+rest. Every kind of the current game's sport is a command by its own name
+(``foul h Tatum``, ``card a yellow Lovren``, ``period.start``), typed the way
+``words.fill`` reads its schema; a sport added later needs no console change.
+On top of that:
+
+- scores: ``h3``/``a2`` (basketball), ``h``/``a`` (one-point sports),
+  ``+3 h Tatum``, ``goal h Mbappe``; the scoring event is ``score``, or
+  ``point`` for a sport without scores (tennis);
+- short aliases (``ALIASES``): ``start``, ``ps``, ``end``, ``final``, ``go``,
+  ``stop``, ``clock 5:32``, ``break``, ``resume``, ``f``, ``to``, ``yc``...;
+- ``ev KIND key=value…`` for anything at all;
+- ``new``, ``use``, ``undo``, ``void SEQ``, ``amend SEQ …`` and the local
+  commands ``help``, ``games``, ``log``, ``pending``, ``quit``.
+
+Nothing here publishes: ``parse`` returns a value, or raises ``CommandError``
+with a sentence in the operator's words. A typo is always an error, never a
+guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Final
+
+import msgspec
+
+from broadcaster.console.describe import event_text
+from broadcaster.console.model import NOT_UNDOABLE, Model
+from broadcaster.console.words import CommandError, fill, parse_clock, tokenize
+from broadcaster.errors import RuleViolation
+from broadcaster.protocol import GameState
+from broadcaster.sports.base import COMMON_KINDS, Sport, create_game, or_list
+
+
+@dataclass(frozen=True, slots=True)
+class Emit:
+    """An event to publish; ``ref`` names a queued event this correction voids."""
+
+    game_id: str
+    kind: str
+    data: dict[str, Any]
+    summary: str
+    ref: str | None = None
+    undone: str | None = None  # what an undo voids, for the toolbar
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    game_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """A local view: ``help``, ``games``, ``log``, ``pending``."""
+
+    topic: str
+    arg: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Quit:
+    pass
+
+
+Command = Emit | Use | Show | Quit
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    kinds: tuple[str, ...]  # the first one the sport knows
+    preset: Mapping[str, Any] = field(default_factory=dict)
+    doc: str = ""
+
+
+ALIASES: Final[dict[str, Alias]] = {
+    "start": Alias(("game.start",), doc="the game starts (then ps starts the first period)"),
+    "ps": Alias(("period.start",), doc="start the next period (or period N)"),
+    "end": Alias(("period.end",), doc="end the period in progress"),
+    "final": Alias(("game.end",), doc="the game is over (status final)"),
+    "go": Alias(("clock.set",), {"running": True}, "start the clock (go 5:32 sets it too)"),
+    "stop": Alias(("clock.set",), {"running": False}, "stop the clock (stop 5:32 sets it too)"),
+    "break": Alias(("status",), {"status": "break"}, "status break"),
+    "suspend": Alias(("status",), {"status": "suspended"}, "status suspended"),
+    "resume": Alias(("status",), {"status": "live"}, "status live again"),
+    "postpone": Alias(("status",), {"status": "postponed"}, "status postponed"),
+    "cancel": Alias(("status",), {"status": "cancelled"}, "status cancelled"),
+    "goal": Alias(("score",), doc="a goal: goal TEAM [PLAYER] [og] [pen]"),
+    "g": Alias(("score",), doc="short for goal"),
+    "pl": Alias(("play",), doc="short for play"),
+    "f": Alias(("foul",), doc="short for foul"),
+    "to": Alias(("timeout",), doc="short for timeout"),
+    "yc": Alias(("card",), {"color": "yellow"}, "yellow card: yc TEAM PLAYER"),
+    "rc": Alias(("card",), {"color": "red"}, "red card: rc TEAM PLAYER"),
+    "so": Alias(("shootout",), {"scored": True}, "shoot-out kick: so TEAM [miss] [PLAYER]"),
+    "st": Alias(("stoppage",), doc="stoppage minutes announced: st 4"),
+    "pt": Alias(("point",), doc="a point won: pt TEAM"),
+    "b": Alias(("ball", "delivery"), doc="one ball (cricket)"),
+}
+LOCAL: Final[dict[str, str]] = {
+    "help": "help",
+    "?": "help",
+    "games": "games",
+    "log": "log",
+    "pending": "pending",
+}
+QUIT_WORDS: Final = frozenset({"quit", "exit"})
+SPECIAL: Final = frozenset({"new", "use", "undo", "void", "amend", "ev", "clock", "score"})
+_SHORT_SCORE = re.compile(r"^(?P<side>[ha])(?P<points>\d{1,3})?$")
+_PLUS_SCORE = re.compile(r"^\+(?P<points>\d{1,3})$")
+_NEW_OPTIONS: Final = ("id", "venue", "start")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a line is parsed against: the known games and the current one."""
+
+    model: Model
+    current: str | None
+    today: date
+
+
+def kinds_of(sport: Sport) -> dict[str, type[msgspec.Struct]]:
+    """Every event kind a sport accepts (game.create and correction aside), with its schema."""
+    kinds = {k: v.data for k, v in COMMON_KINDS.items() if k not in sport.refuses}
+    kinds.update({k: v.data for k, v in sport.kinds.items()})
+    return kinds
+
+
+def parse(line: str, ctx: Context) -> Command | None:
+    """The command a line means; None for a blank line or a ``#`` comment."""
+    text = line.strip()
+    if not text or text.startswith("#"):
+        return None
+    words = tokenize(text)
+    head, args = words[0].lower(), words[1:]
+    if head in LOCAL:
+        return Show(LOCAL[head], " ".join(args))
+    if head in QUIT_WORDS:
+        return Quit()
+    if head == "use":
+        return _use(args, ctx)
+    if head == "new":
+        return _new(args, ctx)
+    game_id, state = _current(ctx)
+    if head == "undo":
+        return _undo(args, game_id, state, ctx)
+    if head == "void":
+        return _void(args, game_id, state, ctx)
+    if head == "amend":
+        return _amend(args, game_id, state, ctx)
+    return event(words, game_id, state, ctx.model.sports)
+
+
+def _current(ctx: Context) -> tuple[str, GameState]:
+    if ctx.current is None:
+        raise CommandError("no current game: 'new …' creates one, 'use GAME' picks one")
+    state = ctx.model.state(ctx.current)
+    if state is None:
+        raise CommandError(f"game {ctx.current} is not known yet (waiting for the broadcaster)")
+    return ctx.current, state
+
+
+def _sport(state: GameState, sports: Mapping[str, Sport]) -> Sport:
+    sport = sports.get(state.sport)
+    if sport is None:
+        raise CommandError(f"this console does not know the sport {state.sport!r}; update it")
+    return sport
+
+
+def event(
+    words: Sequence[str], game_id: str, state: GameState, sports: Mapping[str, Sport]
+) -> Emit:
+    """A game event from its words (``h3 Tatum``, ``foul a``, ``ev point team=home``)."""
+    sport = _sport(state, sports)
+    kinds = kinds_of(sport)
+    head, args = words[0].lower(), list(words[1:])
+    preset: dict[str, Any] = {}
+    if head == "ev":
+        if not args:
+            raise CommandError(f"ev KIND key=value…; {sport.name} kinds: {', '.join(kinds)}")
+        head, args = args[0].lower(), args[1:]
+        if head in NOT_UNDOABLE:
+            raise CommandError("use new to create a game, undo/void/amend to correct one")
+        kind = head
+    elif (m := _SHORT_SCORE.match(head)) or (m := _PLUS_SCORE.match(head)):
+        kind = _scoring_kind(sport, kinds)
+        side = m.groupdict().get("side")
+        if side is not None:
+            preset["team"] = "home" if side == "h" else "away"
+        if m["points"] is not None:
+            preset["points"] = int(m["points"])
+    elif head in ("score", "goal", "g"):
+        kind = _scoring_kind(sport, kinds)
+    elif head == "clock":
+        return _clock(args, game_id, state, kinds)
+    elif head in ALIASES:
+        alias = ALIASES[head]
+        kind = next((k for k in alias.kinds if k in kinds), "")
+        if not kind:
+            raise CommandError(f"{sport.name} has no {' or '.join(alias.kinds)}; see help kinds")
+        preset.update(alias.preset)
+    elif head in kinds:
+        kind = head
+    else:
+        raise CommandError(f"unknown command {words[0]!r}; type help (or help kinds)")
+    if kind not in kinds:
+        raise CommandError(f"{sport.name} has no event kind {kind!r}; see help kinds")
+    data = fill(kind, kinds[kind], args, state, preset)
+    if kind == "score":
+        _check_points(sport, data)
+    return Emit(game_id, kind, data, event_text(kind, data, state))
+
+
+def _scoring_kind(sport: Sport, kinds: Mapping[str, Any]) -> str:
+    for kind in ("score", "point"):
+        if kind in kinds:
+            return kind
+    raise CommandError(f"{sport.name} has no score; see help kinds")
+
+
+def _check_points(sport: Sport, data: Mapping[str, Any]) -> None:
+    points = data.get("points")
+    allowed = sorted(sport.points)
+    if points is None and len(allowed) > 1:
+        examples = ", ".join(f"h{p}" for p in allowed)
+        raise CommandError(f"a {sport.name} score needs points: {examples} (a… for away)")
+    if points is not None and points not in sport.points:
+        unit = "point" if allowed == [1] else "points"
+        raise CommandError(f"a {sport.name} score is {or_list(allowed)} {unit}, not {points}")
+
+
+def _clock(args: Sequence[str], game_id: str, state: GameState, kinds: Mapping[str, Any]) -> Emit:
+    """``clock M:SS [go|stop]``: set the clock; it keeps running or not unless told."""
+    running: bool = state.clock.running
+    rest = []
+    for word in args:
+        if word.lower() in ("go", "run"):
+            running = True
+        elif word.lower() == "stop":
+            running = False
+        else:
+            rest.append(word)
+    if len(rest) != 1 or parse_clock(rest[0]) is None:
+        raise CommandError("clock M:SS [go|stop], e.g. clock 5:32 or clock 67:00 go")
+    data = {"running": running, "seconds": parse_clock(rest[0])}
+    data = fill("clock.set", kinds["clock.set"], [], state, data)
+    return Emit(game_id, "clock.set", data, event_text("clock.set", data, state))
+
+
+def _use(args: Sequence[str], ctx: Context) -> Use:
+    ids = ctx.model.game_ids()
+    if len(args) != 1:
+        listing = ", ".join(ids) or "none yet"
+        raise CommandError(f"use GAME; games: {listing}")
+    word = args[0]
+    if word in ids:
+        return Use(word)
+    low = word.lower()
+    matches = [g for g in ids if g.lower().startswith(low)]
+    if not matches:
+        matches = [g for g in ids if _team_match(ctx.model.state(g), low)]
+    if not matches:
+        matches = [g for g in ids if low in g.lower()]
+    if len(matches) == 1:
+        return Use(matches[0])
+    if not matches:
+        raise CommandError(f"no game {word!r}; games: {', '.join(ids) or 'none yet'}")
+    raise CommandError(f"{word!r} could be {', '.join(matches)}; say which")
+
+
+def _team_match(state: GameState | None, word: str) -> bool:
+    return state is not None and word in (state.home.short.lower(), state.away.short.lower())
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _new(args: Sequence[str], ctx: Context) -> Emit:
+    """``new SPORT LEAGUE HOME AWAY [id=…] [venue=…] [start=…]``; a team is ``BOS=Boston``."""
+    options: dict[str, str] = {}
+    positional: list[str] = []
+    for word in args:
+        key, eq, value = word.partition("=")
+        if eq and key.lower() in _NEW_OPTIONS:
+            options[key.lower()] = value
+        elif word.lower() not in ("v", "vs", "-"):
+            positional.append(word)
+    sports = ctx.model.sports
+    usage = 'new SPORT LEAGUE HOME AWAY, e.g. new basketball NBA BOS="Boston Celtics" LAL'
+    if len(positional) != 4:
+        raise CommandError(f"{usage} (sports: {', '.join(sorted(sports))})")
+    sport, league, home, away = positional
+    if sport.lower() not in sports:
+        raise CommandError(f"unknown sport {sport!r}; known sports: {', '.join(sorted(sports))}")
+    data: dict[str, Any] = {
+        "sport": sport.lower(),
+        "league": league,
+        "home": _team(home),
+        "away": _team(away),
+    }
+    if options.get("venue"):
+        data["venue"] = options["venue"]
+    if options.get("start"):
+        data["start"] = _start_time(options["start"])
+    game_id = options.get("id") or _game_id(data, ctx)
+    if game_id in ctx.model.game_ids():
+        raise CommandError(f"game {game_id} exists already; use {game_id}")
+    if not 0 < len(game_id) <= 128:
+        raise CommandError("a game id is 1 to 128 characters")
+    try:
+        create_game(game_id, data, sports)
+    except RuleViolation as exc:
+        raise CommandError(exc.message) from None
+    return Emit(game_id, "game.create", data, f"new game {game_id}")
+
+
+def _team(word: str) -> dict[str, str]:
+    short, eq, name = word.partition("=")
+    short, name = short.strip(), name.strip()
+    return {"name": name if eq and name else short, "short": short}
+
+
+def _start_time(text: str) -> float:
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        raise CommandError(f"start={text}: write it as 2024-05-01T19:30") from None
+
+
+def _game_id(data: Mapping[str, Any], ctx: Context) -> str:
+    base = "-".join(
+        _slug(part)
+        for part in (
+            data["league"],
+            ctx.today.strftime("%Y%m%d"),
+            data["home"]["short"],
+            data["away"]["short"],
+        )
+    )
+    taken = set(ctx.model.game_ids())
+    game_id, n = base, 2
+    while game_id in taken:
+        game_id, n = f"{base}-{n}", n + 1
+    return game_id
+
+
+def _seq(args: Sequence[str], usage: str) -> int:
+    if not args or not args[0].isdigit():
+        raise CommandError(f"{usage} (log shows the seq numbers)")
+    return int(args[0])
+
+
+def _correctable(seq: int, game_id: str, ctx: Context) -> None:
+    target = ctx.model.logged(game_id, seq)
+    if target is not None and target.kind in NOT_UNDOABLE:
+        raise CommandError(f"event {seq} is a {target.kind}; it cannot be corrected")
+    if seq in ctx.model.voided(game_id):
+        raise CommandError(f"event {seq} is already voided")
+
+
+def _undo(args: Sequence[str], game_id: str, state: GameState, ctx: Context) -> Emit:
+    if args:
+        raise CommandError("undo takes no words; void SEQ voids an older event")
+    target = ctx.model.undo_target(game_id)
+    label = target.label(state)
+    data: dict[str, Any] = {"action": "void"}
+    if target.seq is not None:
+        data = {"target": target.seq, "action": "void"}
+    return Emit(game_id, "correction", data, f"undo {label}", ref=target.ref, undone=label)
+
+
+def _void(args: Sequence[str], game_id: str, state: GameState, ctx: Context) -> Emit:
+    seq = _seq(args, "void SEQ")
+    if len(args) > 1:
+        raise CommandError("void SEQ takes one number")
+    _correctable(seq, game_id, ctx)
+    target = ctx.model.logged(game_id, seq)
+    label = f"seq {seq}" + (f" {event_text(target.kind, target.data, state)}" if target else "")
+    data = {"target": seq, "action": "void"}
+    return Emit(game_id, "correction", data, f"void {label}", undone=label)
+
+
+def _amend(args: Sequence[str], game_id: str, state: GameState, ctx: Context) -> Emit:
+    """``amend SEQ key=value…`` changes fields; ``amend SEQ <command>`` retypes the event."""
+    seq = _seq(args, "amend SEQ key=value… or amend SEQ <the event retyped>")
+    rest = list(args[1:])
+    if not rest:
+        raise CommandError("amend SEQ key=value… or amend SEQ <the event retyped>")
+    _correctable(seq, game_id, ctx)
+    target = ctx.model.logged(game_id, seq)
+    sport = _sport(state, ctx.model.sports)
+    if all("=" in w for w in rest):
+        if target is None:
+            raise CommandError(f"event {seq} is not loaded here; retype it: amend {seq} h2 …")
+        kinds = kinds_of(sport)
+        if target.kind not in kinds:
+            raise CommandError(f"event {seq} is a {target.kind}; it cannot be amended")
+        kind, data = target.kind, fill(target.kind, kinds[target.kind], rest, state, target.data)
+    else:
+        retyped = event(rest, game_id, state, ctx.model.sports)
+        if target is not None and retyped.kind != target.kind:
+            raise CommandError(f"event {seq} is a {target.kind}, not a {retyped.kind}")
+        kind, data = retyped.kind, retyped.data
+    if kind == "score":
+        _check_points(sport, data)
+    correction = {"target": seq, "action": "amend", "data": data}
+    summary = f"amend seq {seq} to {event_text(kind, data, state)}"
+    return Emit(game_id, "correction", correction, summary)

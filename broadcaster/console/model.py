@@ -1,0 +1,225 @@
+"""What the console knows of the games: the feed's view plus its own queue.
+
+Pure. It is fed the broadcaster's messages (hello, snapshot, event, history,
+ack) and the queue's changes, and answers what commands ask: a game's state
+as the operator should see it (the broadcaster's, with the still-queued
+events applied on top, so the score is right while offline), the players
+seen, and which event ``undo`` voids.
+
+``undo`` voids the newest event of the game that is still in effect: not a
+``game.create``, not a correction, not already voided. Every correction that
+voids an event comes after it, so walking the game newest-first meets the
+voids before their targets; queued events (no ``seq`` yet) come first, and
+are named by their publish id (``ref``) until their ack gives the ``seq``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from broadcaster.console.describe import event_text
+from broadcaster.console.words import CommandError
+from broadcaster.errors import RuleViolation
+from broadcaster.protocol import Event, GameState, History, Resume, Snapshot
+from broadcaster.sports.base import Sport, apply, create_game
+
+NOT_UNDOABLE: Final = frozenset({"game.create", "correction"})
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """An event the broadcaster stored."""
+
+    seq: int
+    kind: str
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """An event in the outbox, not yet acked; ``ref`` names a queued event it voids."""
+
+    id: str
+    game_id: str
+    kind: str
+    data: Mapping[str, Any]
+    text: str = ""
+    at: float = 0.0
+    ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UndoTarget:
+    kind: str
+    data: Mapping[str, Any]
+    seq: int | None = None
+    ref: str | None = None
+
+    def label(self, state: GameState | None) -> str:
+        where = f"seq {self.seq}" if self.seq is not None else "queued"
+        return f"{where} {event_text(self.kind, self.data, state)}"
+
+
+@dataclass
+class GameRecord:
+    state: GameState | None = None
+    events: dict[int, Logged] = field(default_factory=dict)
+    loaded: bool = False  # the game's past events have arrived (history)
+    players: dict[str, set[str]] = field(default_factory=lambda: {"home": set(), "away": set()})
+
+    def add(self, logged: Logged) -> None:
+        self.events[logged.seq] = logged
+        player, side = logged.data.get("player"), logged.data.get("team")
+        if isinstance(player, str) and player and side in self.players:
+            self.players[side].add(player)
+
+    def newer(self, state: GameState) -> None:
+        if self.state is None or state.seq >= self.state.seq:
+            self.state = state
+
+
+class Model:
+    """The console's picture of the broadcaster's games and of its own queue."""
+
+    def __init__(self, sports: Mapping[str, Sport]) -> None:
+        self.sports = sports
+        self.epoch: str | None = None
+        self.seq = 0  # the last seq received live, to resume from
+        self.games: dict[str, GameRecord] = {}
+        self.queued: dict[str, Queued] = {}  # in the order they will be sent
+        self.acked: dict[str, int] = {}  # publish id -> seq, for queued undos of them
+        self.generation = 0  # bumped by each snapshot; older history replies are stale
+
+    # ------------------------------------------------------------------ the feed
+
+    def resume(self, epoch: str) -> Resume | None:
+        """Where to resume from on a broadcaster with ``epoch``; forgets a foreign journal."""
+        if self.epoch != epoch:
+            self.epoch, self.seq, self.games = epoch, 0, {}
+            return None
+        return Resume(epoch, self.seq) if self.seq else None
+
+    def on_snapshot(self, snap: Snapshot) -> None:
+        self.seq = snap.seq
+        self.generation += 1
+        for record in self.games.values():
+            record.loaded = False  # events may be missing: load the history again
+        for state in snap.games:
+            self.games.setdefault(state.game_id, GameRecord()).newer(state)
+
+    def on_event(self, ev: Event) -> None:
+        self.seq = max(self.seq, ev.seq)
+        record = self.games.setdefault(ev.game_id, GameRecord())
+        record.add(Logged(ev.seq, ev.kind, ev.data))
+        record.newer(ev.state)
+
+    def on_history(self, hist: History, generation: int) -> None:
+        if generation != self.generation:
+            return
+        record = self.games.setdefault(hist.game_id, GameRecord())
+        for ev in hist.events:
+            record.add(Logged(ev.seq, ev.kind, ev.data))
+        if hist.events:
+            record.newer(hist.events[0].state)
+        record.loaded = True
+
+    def on_no_history(self, game_id: str, generation: int) -> None:
+        """The broadcaster has no such game yet: it has no past to load."""
+        if generation == self.generation:
+            self.games.setdefault(game_id, GameRecord()).loaded = True
+
+    # ------------------------------------------------------------------ the queue
+
+    def queue(self, item: Queued) -> None:
+        self.queued[item.id] = item
+
+    def on_ack(self, pub_id: str, seq: int, state: GameState, data: Mapping[str, Any]) -> None:
+        """Our event is stored as ``seq``; ``data`` as it was sent (a ``ref`` resolved)."""
+        item = self.queued.pop(pub_id, None)
+        self.acked[pub_id] = seq
+        record = self.games.setdefault(state.game_id, GameRecord())
+        if item is not None:
+            record.add(Logged(seq, item.kind, data))
+        record.newer(state)
+
+    def on_refused(self, pub_id: str) -> None:
+        self.queued.pop(pub_id, None)
+
+    # ------------------------------------------------------------------ views
+
+    def game_ids(self) -> list[str]:
+        queued = [q.game_id for q in self.queued.values() if q.kind == "game.create"]
+        return sorted({*self.games, *queued})
+
+    def queued_for(self, game_id: str) -> list[Queued]:
+        return [q for q in self.queued.values() if q.game_id == game_id]
+
+    def state(self, game_id: str) -> GameState | None:
+        """The broadcaster's state of a game with the queued events applied on top."""
+        record = self.games.get(game_id)
+        state = record.state if record is not None else None
+        queued = self.queued_for(game_id)
+        undone = {q.ref for q in queued if q.ref}
+        for q in queued:
+            try:
+                if q.kind == "game.create":
+                    state = state or create_game(game_id, q.data, self.sports)
+                elif state is not None and q.kind != "correction" and q.id not in undone:
+                    state = apply(self.sports[state.sport], state, q.kind, q.data, q.at)
+            except (RuleViolation, KeyError):
+                break  # the broadcaster will refuse it; show what is known
+        return state
+
+    def players(self, game_id: str, side: str | None = None) -> list[str]:
+        record = self.games.get(game_id)
+        names: set[str] = set()
+        sides = ("home", "away") if side is None else (side,)
+        if record is not None:
+            for s in sides:
+                names |= record.players.get(s, set())
+        for q in self.queued_for(game_id):
+            player = q.data.get("player")
+            if isinstance(player, str) and player and q.data.get("team") in sides:
+                names.add(player)
+        return sorted(names)
+
+    def logged(self, game_id: str, seq: int) -> Logged | None:
+        record = self.games.get(game_id)
+        return None if record is None else record.events.get(seq)
+
+    def voided(self, game_id: str) -> set[int]:
+        record = self.games.get(game_id)
+        if record is None:
+            return set()
+        return {
+            ev.data["target"]
+            for ev in record.events.values()
+            if ev.kind == "correction" and ev.data.get("action") == "void"
+        }
+
+    def undo_target(self, game_id: str) -> UndoTarget:
+        """The event ``undo`` voids now, or ``CommandError`` saying why there is none."""
+        queued = self.queued_for(game_id)
+        undone_refs = {q.ref for q in queued if q.ref}
+        voided = self.voided(game_id)
+        for q in queued:
+            if q.kind == "correction" and q.data.get("action") == "void":
+                target = self.acked.get(q.ref) if q.ref else q.data.get("target")
+                if isinstance(target, int):
+                    voided.add(target)
+        for q in reversed(queued):
+            if q.kind not in NOT_UNDOABLE and q.id not in undone_refs:
+                return UndoTarget(q.kind, q.data, ref=q.id)
+        record = self.games.get(game_id)
+        if record is None or not record.loaded:
+            raise CommandError(
+                "the game's past events are not loaded yet (is the broadcaster reachable?); "
+                "use void SEQ"
+            )
+        for seq in sorted(record.events, reverse=True):
+            ev = record.events[seq]
+            if ev.kind not in NOT_UNDOABLE and seq not in voided:
+                return UndoTarget(ev.kind, ev.data, seq=seq)
+        raise CommandError("nothing to undo in this game")
