@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import TextIO
 
 from broadcaster.errors import LocalError
-from broadcaster.importers import openfootball, tennis_pbp, tennis_slam
+from broadcaster.importers import cricsheet, openfootball, tennis_pbp, tennis_slam
 from broadcaster.importers.common import ImportedGame, SourceError, feed_lines
 
 Parser = Callable[[str, str | None], list[ImportedGame]]
 
 FORMATS: dict[str, Parser] = {
+    "cricsheet": lambda text, matches: cricsheet.parse(text),
     "openfootball": lambda text, matches: openfootball.parse(text),
     "tennis-pbp": lambda text, matches: tennis_pbp.parse(text),
     "tennis-slam": tennis_slam.parse,

@@ -5,11 +5,14 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
-from broadcaster.sports import basketball, ice_hockey, soccer, tennis
+from broadcaster.sports import basketball, cricket, ice_hockey, soccer, tennis
 from broadcaster.sports.base import Sport, apply, create_game
 
 SPORTS: Final = MappingProxyType(
-    {s.name: s for s in (basketball.SPORT, soccer.SPORT, ice_hockey.SPORT, tennis.SPORT)}
+    {
+        s.name: s
+        for s in (basketball.SPORT, soccer.SPORT, ice_hockey.SPORT, tennis.SPORT, cricket.SPORT)
+    }
 )
 
 __all__ = ["SPORTS", "Sport", "apply", "create_game"]
