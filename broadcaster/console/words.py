@@ -46,7 +46,12 @@ class Field:
     name: str
     kind: FieldKind
     required: bool
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # as typed (lower case)
+    values: tuple[Any, ...] = ()  # as sent, in the same order (a Literal may hold ints)
+
+    def choice(self, word: str) -> Any:
+        """The listed value ``word`` names; raises ValueError when it names none."""
+        return self.values[self.choices.index(word.lower())]
 
 
 _SIDES: Final = frozenset({"home", "away"})
@@ -63,12 +68,12 @@ _CLOCK = re.compile(r"^(\d{1,3}):([0-5]\d(?:\.\d+)?)$")
 _INT = re.compile(r"^[+-]?\d+$")
 
 
-def _kind_of(t: mi.Type) -> tuple[FieldKind, tuple[str, ...]]:
+def _kind_of(t: mi.Type) -> tuple[FieldKind, tuple[Any, ...]]:
     if isinstance(t, mi.UnionType):  # X | None: the X
         inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
         return _kind_of(inner[0]) if len(inner) == 1 else ("any", ())
     if isinstance(t, mi.LiteralType):
-        values = tuple(str(v) for v in t.values)
+        values = tuple(t.values)
         return ("side" if set(values) == _SIDES else "choice"), values
     simple: dict[type[mi.Type], FieldKind] = {
         mi.BoolType: "bool",
@@ -85,8 +90,8 @@ def fields_of(schema: type[msgspec.Struct]) -> list[Field]:
     assert isinstance(info, mi.StructType)
     out = []
     for f in info.fields:
-        kind, choices = _kind_of(f.type)
-        out.append(Field(f.name, kind, f.required, choices))
+        kind, values = _kind_of(f.type)
+        out.append(Field(f.name, kind, f.required, tuple(str(v).lower() for v in values), values))
     return out
 
 
@@ -174,7 +179,7 @@ def value_for(kind: str, f: Field, raw: str, state: GameState | None) -> Any:
     if f.kind == "choice":
         if raw.lower() not in f.choices:
             raise CommandError(f"{f.name}={raw}: it is one of {', '.join(f.choices)}")
-        return raw.lower()
+        return f.choice(raw)
     if f.kind == "bool":
         if raw.lower() in _TRUE | _FALSE:
             return raw.lower() in _TRUE
@@ -252,7 +257,7 @@ def fill(
             data[flag[0]] = flag[1]
             taken.add(flag[0])
         elif choice is not None:
-            data[choice.name] = word.lower()
+            data[choice.name] = choice.choice(word)
             taken.add(choice.name)
         else:
             free.append(word)
@@ -275,11 +280,10 @@ def _positional(
 ) -> bool:
     """Fill a team or a number field from a word typed before any free word."""
     side = side_of(word, state)
-    if side is not None:
-        f = next((f for f in fields if f.kind == "side" and f.name not in data), None)
-        if f is not None:
-            data[f.name] = side
-            return True
+    team = next((f for f in fields if f.kind == "side"), None)  # others by key=value
+    if side is not None and team is not None and team.name not in data:
+        data[team.name] = side
+        return True
     for f in fields:
         if f.kind in ("int", "float") and f.name not in data:
             value = _number(f, word)
@@ -312,9 +316,10 @@ def usage(kind: str, schema: type[msgspec.Struct], skip: Sequence[str] = ()) -> 
             return 4
         return 3 if f.name == "player" else ranks.get(f.kind, 6)
 
+    team = next((f for f in fields if f.kind == "side"), None)
     parts = [kind]
     for f in sorted(fields, key=rank):
-        if f.kind == "side":
+        if f.kind == "side" and f is team:
             word = "TEAM"
         elif f.kind == "choice":
             word = "|".join(f.choices)
