@@ -13,13 +13,24 @@ from pathlib import Path
 from typing import TextIO
 
 from broadcaster.errors import LocalError
-from broadcaster.importers import cricsheet, openfootball, tennis_pbp, tennis_slam
+from broadcaster.importers import (
+    cricsheet,
+    nba_live,
+    nba_stats,
+    nhl,
+    openfootball,
+    tennis_pbp,
+    tennis_slam,
+)
 from broadcaster.importers.common import ImportedGame, SourceError, feed_lines
 
 Parser = Callable[[str, str | None], list[ImportedGame]]
 
 FORMATS: dict[str, Parser] = {
     "cricsheet": lambda text, matches: cricsheet.parse(text),
+    "nba-live": lambda text, matches: nba_live.parse(text),
+    "nba-stats": lambda text, matches: nba_stats.parse(text),
+    "nhl": lambda text, matches: nhl.parse(text),
     "openfootball": lambda text, matches: openfootball.parse(text),
     "tennis-pbp": lambda text, matches: tennis_pbp.parse(text),
     "tennis-slam": tennis_slam.parse,

@@ -1,7 +1,8 @@
 """Basketball: four quarters, five-minute overtimes until someone leads.
 
 Detail: ``fouls`` (team fouls in the current period), ``fouls_total``,
-``timeouts`` (left for the game). A timeout stops the game clock.
+``timeouts`` (left for the game; each overtime adds more). A timeout stops
+the game clock.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from broadcaster.sports.base import (
 
 REGULATION = 4
 OVERTIME_SECONDS = 300.0
-# league -> (quarter length in seconds, timeouts per game); others play FIBA rules
-LEAGUES: dict[str, tuple[float, int]] = {"NBA": (720.0, 7), "WNBA": (600.0, 4)}
-FIBA = (600.0, 5)
+# league -> (quarter length in seconds, timeouts per game, more per overtime);
+# others play FIBA rules
+LEAGUES: dict[str, tuple[float, int, int]] = {"NBA": (720.0, 7, 2), "WNBA": (600.0, 4, 1)}
+FIBA = (600.0, 5, 1)
 
 
 def period(league: str, number: int) -> PeriodSpec:
@@ -62,7 +64,12 @@ def can_end(state: GameState) -> str | None:
 
 
 def on_period_start(state: GameState) -> dict[str, Any]:
-    return {**state.detail, "fouls": per_side(0)}
+    """Team fouls reset every period; each overtime adds the league's overtime timeouts."""
+    detail = {**state.detail, "fouls": per_side(0)}
+    if state.period.number > REGULATION:
+        more = LEAGUES.get(state.league, FIBA)[2]
+        detail["timeouts"] = {side: n + more for side, n in state.detail["timeouts"].items()}
+    return detail
 
 
 class FoulData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -6,7 +6,7 @@ detail, and its winner's score gains one goal, as in official results.
 Playoff leagues play 20-minute sudden-death overtimes until a goal instead.
 
 Detail: ``penalties`` (the list, newest last), ``penalty_minutes`` and
-``shots`` (on goal) per side, ``shootout``.
+``shots`` on goal (saves and goals) per side, ``shootout``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import msgspec
 from broadcaster.errors import RuleViolation
 from broadcaster.protocol import GameState, Side
 from broadcaster.sports.base import (
+    COMMON_KINDS,
     Kind,
     PeriodSpec,
     ScoreData,
@@ -173,6 +174,12 @@ def _penalty(sport: Sport, state: GameState, d: PenaltyData, time: float) -> Gam
     )
 
 
+def _goal(sport: Sport, state: GameState, d: ScoreData, time: float) -> GameState:
+    """The common score, and a goal is also a shot on goal."""
+    state = COMMON_KINDS["score"].handler(sport, state, d, time)
+    return with_detail(state, shots=bump(state.detail["shots"], d.team))
+
+
 def _shot(sport: Sport, state: GameState, d: ShotData, time: float) -> GameState:
     require_live(state, "shot")
     if state.period.number == shootout_period(state.league):
@@ -210,8 +217,9 @@ SPORT = Sport(
     on_period_start=on_period_start,
     score_check=score_check,
     kinds={
+        "score": Kind(ScoreData, _goal, "a goal (1); also a shot on goal"),
         "penalty": Kind(PenaltyData, _penalty, "a penalty: 2, 4, 5, 10 or 20 minutes"),
-        "shot": Kind(ShotData, _shot, "a shot on goal (saved): counts in detail.shots"),
+        "shot": Kind(ShotData, _shot, "a shot on goal that did not score"),
         "shootout": Kind(ShootoutData, _shootout, "one shoot-out attempt"),
     },
 )
