@@ -1,0 +1,1 @@
+"""Scorecast's desktop scoreboard: live games over qasync (see docs/desktop.md)."""

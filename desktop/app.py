@@ -1,0 +1,132 @@
+"""``scoreboard [--url ws://HOST:PORT] [--token TOKEN] [--demo]``: the desktop scoreboard.
+
+One thread: Qt's event loop drives asyncio through qasync, started with
+``asyncio.Runner(loop_factory=qasync.QEventLoop)`` (Python 3.11 has no
+``loop_factory`` on ``asyncio.run``). ``run_app`` is the app's one awaited
+lifetime: it ends when the main window closes, after the feed connection
+(and the demo broadcaster) have shut down cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import time
+from collections.abc import Sequence
+
+import qasync
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from desktop.feed.client import FeedClient
+from desktop.resources import feeds_dir, icon_path
+from desktop.settings import Settings, open_store
+from desktop.ui.main_window import MainWindow
+from desktop.ui.theme import apply_theme
+
+log = logging.getLogger("desktop")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="scoreboard", description="Live scores from a broadcaster.")
+    p.add_argument("--url", help="the broadcaster, e.g. ws://127.0.0.1:8765 (saved: last used)")
+    p.add_argument("--token", help="a feed token, if the broadcaster requires one")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="start an embedded broadcaster playing resources/feeds/*.jsonl",
+    )
+    p.add_argument("--settings", metavar="FILE", help="keep settings in this INI file instead")
+    p.add_argument("--quit-after-paint", action="store_true", help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    started = time.perf_counter()
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Scoreboard")
+    app.setOrganizationName("Scorecast")
+    app.setWindowIcon(QIcon(str(icon_path())))
+    app.setQuitOnLastWindowClosed(False)  # run_app decides when to stop the loop
+    store = open_store(args.settings)
+    settings = Settings.load(store)
+    apply_theme(app, settings.theme)
+    url = args.url or settings.url
+    token = settings.token if args.token is None else args.token
+    if args.url and not args.demo:
+        settings.url = args.url  # the last broadcaster used is the next default
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        runner.run(run_app(settings, url, token, args.demo, args.quit_after_paint, started))
+    settings.save(store)
+    return 0
+
+
+async def run_app(
+    settings: Settings,
+    url: str,
+    token: str,
+    demo: bool = False,
+    quit_after_paint: bool = False,
+    started: float | None = None,
+) -> None:
+    """Show the window, follow the feed until the window closes, then shut down."""
+    loop = asyncio.get_running_loop()
+    closed = asyncio.Event()
+    client = FeedClient()
+    window = MainWindow(client, settings)
+    window.closed.connect(closed.set)
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        loop.add_signal_handler(signal.SIGINT, window.close)
+        loop.add_signal_handler(signal.SIGTERM, window.close)
+    embedded = None
+    try:
+        if demo:
+            embedded = await start_demo(window)
+            url, token = embedded.url, ""
+        client.start(url, token or None)
+        window.show()
+        if quit_after_paint:
+            QTimer.singleShot(0, lambda: _report_paint(window, started))
+        await closed.wait()
+    finally:
+        await client.stop()
+        if embedded is not None:
+            await embedded.stop()
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.remove_signal_handler(signal.SIGINT)
+            loop.remove_signal_handler(signal.SIGTERM)
+        window.deleteLater()
+
+
+async def start_demo(window: MainWindow):  # type: ignore[no-untyped-def]  # Demo: lazy import
+    """Start the embedded broadcaster (imported only for --demo: it is not small)."""
+    from desktop.demo import Demo, load_scripts
+
+    folder = feeds_dir()
+    scripts, problems = load_scripts(folder)
+    for problem in problems:
+        log.warning("demo: skipping feed %s", problem)
+    demo = Demo(scripts, on_message=window.show_message)
+    await demo.start()
+    if not scripts:
+        window.show_message(f"Demo: no feed files (*.jsonl) in {folder}; nothing to play")
+    return demo
+
+
+def _report_paint(window: MainWindow, started: float | None) -> None:
+    window.repaint()
+    if started is not None:
+        print(f"first paint: {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
+    window.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The feed: pure resume logic (state), the websockets loop (connection), its Qt face (client)."""

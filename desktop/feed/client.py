@@ -1,0 +1,121 @@
+"""The one QObject that turns the feed connection into Qt signals.
+
+Changes from the connection are queued and emitted once per event-loop turn,
+so a burst of events becomes one ``events_applied`` batch (one model update,
+one repaint) instead of hundreds. Order is kept: a reset is never emitted
+before events that arrived ahead of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, Signal
+
+from broadcaster.protocol import Event
+from desktop.feed.connection import FeedConnection, Status
+from desktop.feed.state import Applied, Change, HistoryArrived, Reset, ServerError
+
+log = logging.getLogger("desktop.feed")
+
+
+class FeedClient(QObject):
+    """Runs a ``FeedConnection`` on the running (qasync) loop.
+
+    Signals:
+        status_changed(Status): the connection's phase changed.
+        games_reset(tuple[GameState, ...], bool): a snapshot; True when the epoch changed.
+        events_applied(list[Event]): new events, in order, batched per loop turn.
+        history_received(History): an answer to ``request_history``.
+        server_error(Error): the server refused a request.
+    """
+
+    status_changed = Signal(object)
+    games_reset = Signal(object, bool)
+    events_applied = Signal(object)
+    history_received = Signal(object)
+    server_error = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.connection: FeedConnection | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._queue: list[Change] = []
+        self._flush_scheduled = False
+        self._requests: set[asyncio.Task[str]] = set()
+
+    # ------------------------------------------------------------------ control
+
+    def start(self, url: str, token: str | None = None) -> None:
+        """Connect (and keep reconnecting) to ``url``; replaces any running connection."""
+        if self._task is not None:
+            self._task.cancel()
+        self.connection = FeedConnection(url, self, token=token)
+        self._task = asyncio.get_running_loop().create_task(self.connection.run())
+
+    async def stop(self) -> None:
+        tasks = [t for t in (self._task, *self._requests) if t is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._task = None
+
+    def request_history(self, game_id: str, before: int | None = None, limit: int = 200) -> None:
+        if self.connection is None:
+            return
+        task = asyncio.get_running_loop().create_task(
+            self.connection.request_history(game_id, before, limit)
+        )
+        self._requests.add(task)
+        task.add_done_callback(self._requests.discard)
+
+    @property
+    def status(self) -> Status:
+        return self.connection.status if self.connection else Status()
+
+    @property
+    def last_event(self) -> float | None:
+        return self.connection.last_event if self.connection else None
+
+    def server_time(self, now: float | None = None) -> float:
+        """The server's clock now (corrected for skew): what running game clocks follow."""
+        now = time.time() if now is None else now
+        return self.connection.state.server_time(now) if self.connection else now
+
+    # ------------------------------------------------------------------ Listener
+
+    def on_status(self, status: Status) -> None:
+        self.status_changed.emit(status)
+
+    def on_changes(self, changes: Sequence[Change]) -> None:
+        self._queue.extend(changes)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        queue, self._queue = self._queue, []
+        batch: list[Event] = []
+        for change in queue:
+            if isinstance(change, Applied):
+                batch.append(change.event)
+                continue
+            if batch:
+                self.events_applied.emit(batch)
+                batch = []
+            if isinstance(change, Reset):
+                self.games_reset.emit(change.games, change.epoch_changed)
+            elif isinstance(change, HistoryArrived):
+                self.history_received.emit(change.history)
+            elif isinstance(change, ServerError):
+                log.warning("feed: server error %s: %s", change.error.code, change.error.message)
+                self.server_error.emit(change.error)
+        if batch:
+            self.events_applied.emit(batch)

@@ -1,0 +1,210 @@
+"""The websockets side of the feed: connect, reconnect, move frames; no Qt.
+
+``FeedConnection.run()`` is one long task: connect to ``/feed``, hand every
+frame to the pure ``FeedState``, send what it asks for, and when the
+connection drops, wait a full-jitter backoff and connect again, resuming from
+``(epoch, seq)``. What happens is told to a ``Listener`` (the Qt client), so
+this module can be tested and benchmarked without a widget.
+
+A frame that cannot be parsed is logged and answered by a resync; more than
+``MAX_BAD`` of them in ``BAD_WINDOW`` seconds and the connection is dropped
+and made again (after the backoff), so a broken server costs little.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.typing import Subprotocol
+
+from broadcaster.errors import MessageError
+from broadcaster.protocol import CLOSE_GOING_AWAY, SUBPROTOCOL, encode, parse_server_message
+from desktop.feed.backoff import Backoff
+from desktop.feed.state import Applied, Change, FeedState, Resyncing, Send, Synced
+
+log = logging.getLogger("desktop.feed")
+
+Phase = Literal["offline", "connecting", "connected", "reconnecting", "resyncing"]
+STABLE_AFTER = 10.0  # seconds a connection must last for the backoff to reset
+MAX_BAD = 5
+BAD_WINDOW = 10.0
+YIELD_EVERY = 64  # frames handled before letting the UI run, during a burst
+MAX_FRAME = 16 * 1024 * 1024  # snapshots and history pages can be large
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What the status bar shows. Times are ``time.monotonic()`` readings."""
+
+    phase: Phase = "offline"
+    url: str = ""
+    attempt: int = 0  # reconnect attempt being waited for
+    retry_at: float | None = None
+    error: str = ""
+    reason: str = ""  # why we are resyncing
+
+
+class Listener(Protocol):
+    def on_status(self, status: Status) -> None: ...
+
+    def on_changes(self, changes: Sequence[Change]) -> None: ...
+
+
+def feed_url(url: str) -> str:
+    """``ws://host:port`` → ``ws://host:port/feed``; a given path is kept."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("ws", "wss"):
+        raise ValueError(f"not a ws:// or wss:// URL: {url!r}")
+    path = parts.path if parts.path not in ("", "/") else "/feed"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
+class FeedConnection:
+    """Keeps one subscriber connection alive for as long as ``run()`` runs."""
+
+    def __init__(
+        self,
+        url: str,
+        listener: Listener,
+        *,
+        token: str | None = None,
+        state: FeedState | None = None,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.url = feed_url(url)
+        self.token = token
+        self.listener = listener
+        self.state = state or FeedState()
+        self.backoff = backoff or Backoff()
+        self.status = Status(url=self.url)
+        self.last_event: float | None = None  # time.monotonic() of the last new event
+        self._ws: ClientConnection | None = None
+        self._bad: deque[float] = deque()
+
+    # ------------------------------------------------------------------ public
+
+    async def run(self) -> None:
+        """Connect and reconnect until cancelled."""
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                phase: Phase = "connecting" if self.backoff.attempt == 0 else "reconnecting"
+                self._set(phase=phase, retry_at=None)
+                started = loop.time()
+                going_away, error = await self._connect_once()
+                if loop.time() - started >= STABLE_AFTER:
+                    self.backoff.reset()
+                delay = self.backoff.next_delay()
+                if going_away:  # 1001: the server restarts; come back at once, with jitter
+                    delay = min(delay, self.backoff.base)
+                log.info("feed: reconnecting in %.2f s (%s)", delay, error or "closed")
+                self._set(
+                    phase="reconnecting",
+                    attempt=self.backoff.attempt,
+                    retry_at=time.monotonic() + delay,
+                    error=error,
+                )
+                await asyncio.sleep(delay)
+        finally:
+            self._set(phase="offline", retry_at=None)
+
+    async def request_history(
+        self, game_id: str, before: int | None = None, limit: int = 200
+    ) -> str:
+        """Ask for a game's past events; the answer arrives as a change. Returns the req id."""
+        req = self.state.request_history(game_id, before, limit)
+        ws = self._ws
+        if ws is not None:  # otherwise it is sent after the next hello
+            with contextlib.suppress(ConnectionClosed):
+                await ws.send(encode(req).decode())
+        return str(req.req)
+
+    # ------------------------------------------------------------------ one connection
+
+    async def _connect_once(self) -> tuple[bool, str]:
+        """One connection's life; returns (closed with 1001, why it ended)."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
+        try:
+            async with connect(
+                self.url,
+                additional_headers=headers,
+                subprotocols=[Subprotocol(SUBPROTOCOL)],
+                open_timeout=10,
+                max_size=MAX_FRAME,
+                compression=None,
+            ) as ws:
+                self._ws = ws
+                try:
+                    await self._session(ws)
+                finally:
+                    self._ws = None
+                code = ws.close_code
+                return code == CLOSE_GOING_AWAY, f"closed ({code})"
+        except ConnectionClosed as exc:
+            rcvd = exc.rcvd
+            return rcvd is not None and rcvd.code == CLOSE_GOING_AWAY, f"connection lost ({exc})"
+        except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as exc:
+            return False, str(exc) or type(exc).__name__
+
+    async def _session(self, ws: ClientConnection) -> None:
+        handled = 0
+        async for raw in ws:
+            now = time.time()
+            if isinstance(raw, bytes):
+                changes = self._bad_frame("a binary frame")
+            else:
+                try:
+                    msg = parse_server_message(raw)
+                except MessageError as exc:
+                    changes = self._bad_frame(exc.message)
+                else:
+                    changes = self.state.receive(msg, now)
+            if self._too_many_bad():
+                await ws.close(1002, "too many bad frames")
+                return
+            await self._perform(ws, changes)
+            handled += 1
+            if handled % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # a burst must not starve the UI
+
+    def _bad_frame(self, reason: str) -> list[Change]:
+        log.warning("feed: bad frame from %s: %s", self.url, reason[:200])
+        self._bad.append(time.monotonic())
+        return self.state.bad_frame(reason[:200])
+
+    def _too_many_bad(self) -> bool:
+        now = time.monotonic()
+        while self._bad and now - self._bad[0] > BAD_WINDOW:
+            self._bad.popleft()
+        return len(self._bad) > MAX_BAD
+
+    async def _perform(self, ws: ClientConnection, changes: Sequence[Change]) -> None:
+        sends = [c.message for c in changes if isinstance(c, Send)]
+        for message in sends:
+            await ws.send(encode(message).decode())
+        phase: Phase = "resyncing" if self.state.resyncing else "connected"
+        reason = next((c.reason for c in changes if isinstance(c, Resyncing)), self.status.reason)
+        if any(isinstance(c, Synced) for c in changes):
+            reason = ""
+        self._set(phase=phase, attempt=0, error="", reason=reason)
+        rest = [c for c in changes if not isinstance(c, Send)]
+        if any(isinstance(c, Applied) for c in rest):
+            self.last_event = time.monotonic()
+        if rest:
+            self.listener.on_changes(rest)
+
+    def _set(self, **changes: object) -> None:
+        status = replace(self.status, **changes)  # type: ignore[arg-type]
+        if status != self.status:
+            self.status = status
+            self.listener.on_status(status)

@@ -1,0 +1,213 @@
+"""Every game as one row of a Qt list model over plain ``GameState`` values.
+
+Rows never move: a new game is appended, an update changes its row in place
+(``dataChanged`` for that row only), so thousands of events per second cost
+no reset and no re-layout. Sorting, grouping and filtering are the proxy's
+job (``desktop.models.filter``). A snapshot of the same epoch is merged in
+place too; only an epoch change resets the model.
+
+Clocks: ``tick(server_now)`` re-reads running clocks and signals the rows
+whose shown text changed (once a second per running clock, not per frame).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from broadcaster.protocol import Event, GameState
+from desktop.models.describe import clock_text, period_name, phase_text, status_text, summary
+
+Index = QModelIndex | QPersistentModelIndex
+_STATUS_ORDER = {"live": 0, "break": 0, "suspended": 1, "scheduled": 2, "final": 3}
+
+
+class Role(enum.IntEnum):
+    STATE = Qt.ItemDataRole.UserRole + 1
+    GAME_ID = enum.auto()
+    LEAGUE = enum.auto()
+    SPORT = enum.auto()
+    STATUS = enum.auto()  # scheduled | live | break | final | …
+    PERIOD = enum.auto()  # spoken period name
+    CLOCK = enum.auto()  # "7:11" or ""
+    PHASE = enum.auto()  # "3rd quarter, 7:11 left"
+    FAVOURITE = enum.auto()
+    SORT_KEY = enum.auto()
+    SEARCH = enum.auto()  # lower-case text the search box matches
+
+
+class GamesModel(QAbstractListModel):
+    """One row per game, in the order games were first seen.
+
+    Signals:
+        score_changed(str, str, int): game id, side, points gained (negative after a correction).
+    """
+
+    score_changed = Signal(str, str, int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._states: list[GameState] = []
+        self._rows: dict[str, int] = {}
+        self._clocks: dict[int, str] = {}  # row -> clock text last signalled, running clocks
+        self._favourites: frozenset[str] = frozenset()
+        self.server_now = 0.0
+
+    # ------------------------------------------------------------------ Qt model API
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._states)
+
+    def roleNames(self) -> dict[int, QByteArray]:  # noqa: N802
+        names = {int(r): QByteArray(r.name.lower().encode()) for r in Role}
+        return {**super().roleNames(), **names}
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._states) or index.column() != 0:
+            return None
+        state = self._states[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return summary(state, self.server_now)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{state.league} · {state.venue}" if state.venue else state.league
+        return self._role(state, role)
+
+    def _role(self, state: GameState, role: int) -> Any:
+        if role == Role.STATE:
+            return state
+        if role == Role.GAME_ID:
+            return state.game_id
+        if role == Role.LEAGUE:
+            return state.league
+        if role == Role.SPORT:
+            return state.sport
+        if role == Role.STATUS:
+            return status_text(state)
+        if role == Role.PERIOD:
+            return period_name(state.period.label, state.period.number)
+        if role == Role.CLOCK:
+            return clock_text(state, self.server_now)
+        if role == Role.PHASE:
+            return phase_text(state, self.server_now)
+        if role == Role.FAVOURITE:
+            return self.is_favourite(state)
+        if role == Role.SORT_KEY:
+            return self.sort_key(state)
+        if role == Role.SEARCH:
+            parts = (state.home.name, state.home.short, state.away.name, state.away.short)
+            return " ".join((*parts, state.league, state.sport, state.venue or "")).lower()
+        return None
+
+    # ------------------------------------------------------------------ reading
+
+    def state(self, game_id: str) -> GameState | None:
+        row = self._rows.get(game_id)
+        return None if row is None else self._states[row]
+
+    def row_of(self, game_id: str) -> int | None:
+        return self._rows.get(game_id)
+
+    def games(self) -> Sequence[GameState]:
+        return tuple(self._states)
+
+    def is_favourite(self, state: GameState) -> bool:
+        fav = self._favourites
+        return state.home.name in fav or state.away.name in fav
+
+    def sort_key(self, state: GameState) -> tuple[int, str, int, float, str]:
+        """Favourites first, then by league; live games before scheduled before final."""
+        return (
+            0 if self.is_favourite(state) else 1,
+            state.league.casefold(),
+            _STATUS_ORDER.get(status_text(state), 4),
+            state.start or 0.0,
+            state.game_id,
+        )
+
+    # ------------------------------------------------------------------ writing
+
+    def reset(self, games: Iterable[GameState], epoch_changed: bool) -> None:
+        """A snapshot: replace everything on a new epoch, else merge in place."""
+        games = list(games)
+        if epoch_changed or not self._states:
+            self.beginResetModel()
+            self._states = games
+            self._rows = {g.game_id: i for i, g in enumerate(games)}
+            self._clocks = {}
+            self.endResetModel()
+            return
+        keep = {g.game_id for g in games}
+        for row in reversed(range(len(self._states))):
+            if self._states[row].game_id not in keep:
+                self._remove(row)
+        self.update(games)
+
+    def apply(self, events: Sequence[Event]) -> None:
+        """Events in order: each game's row takes its newest state once."""
+        latest: dict[str, GameState] = {}
+        for event in events:
+            old = latest.get(event.game_id) or self.state(event.game_id)
+            if old is not None:
+                self._signal_scores(old, event.state)
+            latest[event.game_id] = event.state
+        self.update(latest.values())
+
+    def update(self, states: Iterable[GameState]) -> None:
+        new: list[GameState] = []
+        for state in states:
+            row = self._rows.get(state.game_id)
+            if row is None:
+                new.append(state)
+                continue
+            self._states[row] = state
+            self._clocks.pop(row, None)
+            index = self.index(row)
+            self.dataChanged.emit(index, index)
+        if new:
+            first = len(self._states)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            for state in new:
+                self._rows[state.game_id] = len(self._states)
+                self._states.append(state)
+            self.endInsertRows()
+
+    def _remove(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._states[row]
+        self._rows = {s.game_id: i for i, s in enumerate(self._states)}
+        self._clocks = {}
+        self.endRemoveRows()
+
+    def _signal_scores(self, old: GameState, new: GameState) -> None:
+        for side in ("home", "away"):
+            delta = new.team(side).score - old.team(side).score
+            if delta:
+                self.score_changed.emit(new.game_id, side, delta)
+
+    def set_favourites(self, teams: Iterable[str]) -> None:
+        self._favourites = frozenset(teams)
+        if self._states:
+            self.dataChanged.emit(self.index(0), self.index(len(self._states) - 1))
+
+    def tick(self, server_now: float) -> None:
+        """Move running clocks to ``server_now``; signal only rows whose text changed."""
+        self.server_now = server_now
+        for row, state in enumerate(self._states):
+            if not state.clock.running:
+                continue
+            text = clock_text(state, server_now)
+            if self._clocks.get(row) != text:
+                self._clocks[row] = text
+                index = self.index(row)
+                self.dataChanged.emit(index, index)

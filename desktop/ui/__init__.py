@@ -1,0 +1,1 @@
+"""Windows, views and panels: dumb views over the models."""

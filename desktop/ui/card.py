@@ -1,0 +1,218 @@
+"""One game's card in the grid: teams, scores, period, clock and status.
+
+A dumb view of one model row (``show_row``). When a score it shows goes up
+(or down, after a correction) the card flashes: a tinted background that
+fades, and a ``▲ +3`` badge beside the score while it does (so the change is
+not told by colour alone), and screen readers get an announcement. The
+card's accessible name is always the whole line, scores included.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QEasingCurve,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QVariantAnimation,
+    Signal,
+)
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+)
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QToolButton, QWidget
+
+from broadcaster.protocol import GameState
+from desktop.models.games import Role
+
+Index = QModelIndex | QPersistentModelIndex
+FLASH_MS = 4000
+CARD_WIDTH = 300
+_STATUS = {
+    "live": "● LIVE",
+    "break": "❚❚ BREAK",
+    "final": "■ FINAL",
+    "scheduled": "◷ SCHEDULED",
+    "suspended": "⚠ SUSPENDED",
+    "postponed": "⚠ POSTPONED",
+    "cancelled": "✕ CANCELLED",
+}
+
+
+class GameCard(QFrame):
+    """Shows one game; Enter, a click or a double click opens its detail.
+
+    Signals:
+        activated(str): the game id, to open its detail.
+        favourite_toggled(str): the star was pressed.
+        navigate(str, int): an arrow key was pressed on this card (game id, Qt key).
+    """
+
+    activated = Signal(str)
+    favourite_toggled = Signal(str)
+    navigate = Signal(str, int)
+
+    def __init__(self, game_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.game_id = game_id
+        self.setObjectName("card")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFixedWidth(CARD_WIDTH)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self._state: GameState | None = None
+        self._flash = 0.0
+        self._accent = QColor(255, 196, 0)
+        self._build()
+        self._fade = QVariantAnimation(self)
+        self._fade.setStartValue(1.0)
+        self._fade.setEndValue(0.0)
+        self._fade.setDuration(FLASH_MS)
+        self._fade.setEasingCurve(QEasingCurve.Type.InQuad)
+        self._fade.valueChanged.connect(self._on_fade)
+        self._fade.finished.connect(self._on_fade_finished)
+
+    def _build(self) -> None:
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 8, 10, 8)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(2)
+        self.status = _label("status")
+        self.star = QToolButton(self)
+        self.star.setObjectName("star")
+        self.star.setCheckable(True)
+        self.star.setAutoRaise(True)
+        self.star.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # F on the card does the same
+        self.star.clicked.connect(self._on_star)
+        grid.addWidget(self.status, 0, 0, 1, 2)
+        grid.addWidget(self.star, 0, 2, 1, 2, Qt.AlignmentFlag.AlignRight)
+        self.names: dict[str, QLabel] = {}
+        self.scores: dict[str, QLabel] = {}
+        self.badges: dict[str, QLabel] = {}
+        for row, side in ((1, "home"), (2, "away")):
+            short, name = _label("short"), _label("team")
+            name.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+            score, badge = _label("score"), _label("badge")
+            score.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            score.setMinimumWidth(36)
+            badge.setMinimumWidth(44)
+            grid.addWidget(short, row, 0)
+            grid.addWidget(name, row, 1)
+            grid.addWidget(score, row, 2)
+            grid.addWidget(badge, row, 3)
+            self.names[side], self.scores[side], self.badges[side] = name, score, badge
+            self.names[side + "_short"] = short
+        self.phase = _label("phase")
+        grid.addWidget(self.phase, 3, 0, 1, 4)
+        grid.setColumnStretch(1, 1)
+
+    # ------------------------------------------------------------------ showing a row
+
+    def show_row(self, index: Index) -> None:
+        """Take everything shown from the model row ``index``."""
+        state: GameState = index.data(Role.STATE)
+        old, self._state = self._state, state
+        status = index.data(Role.STATUS)
+        self.status.setText(_STATUS.get(status, status.upper()))
+        if self.property("status") != status:
+            self.setProperty("status", status)
+            self.style().unpolish(self)
+            self.style().polish(self)
+        favourite = bool(index.data(Role.FAVOURITE))
+        self.star.setChecked(favourite)
+        self.star.setText("★" if favourite else "☆")
+        self.star.setToolTip("Remove from favourites (F)" if favourite else "Add to favourites (F)")
+        self.star.setAccessibleName("favourite" if favourite else "not a favourite")
+        shown = state.status not in ("scheduled", "postponed", "cancelled")
+        for side in ("home", "away"):
+            team = state.home if side == "home" else state.away
+            self.names[side].setText(team.name)
+            self.names[side + "_short"].setText(team.short)
+            score = self.scores[side]
+            score.setText(str(team.score) if shown else "–")
+            score.setAccessibleName(f"{team.name} score {team.score}" if shown else team.name)
+            if old is not None:
+                delta = team.score - (old.home if side == "home" else old.away).score
+                if delta:
+                    self._start_flash(side, delta)
+        self.phase.setText(index.data(Role.PHASE))
+        line = index.data(Qt.ItemDataRole.AccessibleTextRole)
+        self.setAccessibleName(line)
+        self.setToolTip(f"{state.league}: {line}")
+
+    def _start_flash(self, side: str, delta: int) -> None:
+        badge = self.badges[side]
+        badge.setText(f"▲ +{delta}" if delta > 0 else f"▼ {delta}")
+        badge.setAccessibleName(f"{self.names[side].text()} scored {delta}")
+        self.scores[side].setProperty("changed", True)
+        self.scores[side].style().unpolish(self.scores[side])
+        self.scores[side].style().polish(self.scores[side])
+        self._fade.stop()
+        self._fade.start()
+        if QAccessible.isActive():
+            event = QAccessibleAnnouncementEvent(self, self.accessibleName())
+            QAccessible.updateAccessibility(event)
+
+    @property
+    def flashing(self) -> bool:
+        return self._fade.state() == QVariantAnimation.State.Running
+
+    def _on_fade(self, value: object) -> None:
+        self._flash = float(value)  # type: ignore[arg-type]
+        self.update()
+
+    def _on_fade_finished(self) -> None:
+        self._flash = 0.0
+        for side in ("home", "away"):
+            self.badges[side].clear()
+            self.badges[side].setAccessibleName("")
+            if self.scores[side].property("changed"):
+                self.scores[side].setProperty("changed", False)
+                self.scores[side].style().unpolish(self.scores[side])
+                self.scores[side].style().polish(self.scores[side])
+        self.update()
+
+    # ------------------------------------------------------------------ painting, input
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self._flash > 0:
+            painter = QPainter(self)
+            color = QColor(self._accent)
+            color.setAlphaF(0.35 * self._flash)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 6, 6)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.activated.emit(self.game_id)
+        elif key == Qt.Key.Key_F:
+            self.favourite_toggled.emit(self.game_id)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.navigate.emit(self.game_id, key)
+        else:
+            super().keyPressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+            event.position().toPoint()
+        ):
+            self.setFocus()
+            self.activated.emit(self.game_id)
+        super().mouseReleaseEvent(event)
+
+    def _on_star(self) -> None:
+        self.favourite_toggled.emit(self.game_id)
+
+
+def _label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    return label

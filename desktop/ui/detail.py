@@ -1,0 +1,156 @@
+"""A game's detail: big score, the sport's detail panel and the play-by-play.
+
+The header follows the game's row in the games model; the play-by-play is
+a ``PlaysModel`` filled by a ``history`` request when the window opens, by
+older pages as it scrolls, and by live events after that. A resync (new
+snapshot) fetches the history again, so the list is whole after any gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from broadcaster.protocol import Event, GameState, History
+from desktop.feed.client import FeedClient
+from desktop.models.describe import summary
+from desktop.models.detail import DetailModel
+from desktop.models.games import GamesModel, Role
+from desktop.models.plays import PAGE, PlaysModel
+
+
+class DetailWindow(QDialog):
+    """The detail of ``game_id``; Escape closes it."""
+
+    def __init__(
+        self, game_id: str, games: GamesModel, client: FeedClient, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("detail")
+        self.setModal(False)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.game_id = game_id
+        self._games = games
+        self._client = client
+        self.plays = PlaysModel(game_id, self)
+        self.plays.history_wanted.connect(self._on_history_wanted)
+        self.detail = DetailModel(self)
+        self._build()
+        games.dataChanged.connect(self._on_games_changed)
+        games.modelReset.connect(self._on_header)
+        client.events_applied.connect(self._on_events)
+        client.history_received.connect(self._on_history)
+        client.games_reset.connect(self._on_reset)
+        self._on_header()
+        client.request_history(game_id, limit=PAGE)
+        self.resize(720, 640)
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        header = QWidget(self)
+        header.setObjectName("detailHeader")
+        grid = QGridLayout(header)
+        self.league = _label("detailLeague")
+        grid.addWidget(self.league, 0, 0, 1, 3)
+        self.names: dict[str, QLabel] = {}
+        self.scores: dict[str, QLabel] = {}
+        for col, side in ((0, "home"), (2, "away")):
+            name, score = _label("detailTeam"), _label("detailScore")
+            align = Qt.AlignmentFlag.AlignLeft if side == "home" else Qt.AlignmentFlag.AlignRight
+            name.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+            score.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(name, 1, col)
+            grid.addWidget(score, 2, col)
+            self.names[side], self.scores[side] = name, score
+        self.phase = _label("detailPhase")
+        self.phase.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        grid.addWidget(self.phase, 2, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(2, 1)
+        layout.addWidget(header)
+
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        self.detail_view = QTableView(split)
+        self.detail_view.setObjectName("detailTable")
+        self.detail_view.setAccessibleName("Game details")
+        self.detail_view.setModel(self.detail)
+        self.detail_view.verticalHeader().hide()
+        self.detail_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.detail_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.plays_view = QListView(split)
+        self.plays_view.setObjectName("plays")
+        self.plays_view.setAccessibleName("Play-by-play, newest first")
+        self.plays_view.setModel(self.plays)
+        self.plays_view.setWordWrap(True)
+        self.plays_view.setUniformItemSizes(False)
+        self.plays_view.setAlternatingRowColors(True)
+        self.plays_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
+        layout.addWidget(split, 1)
+
+    # ------------------------------------------------------------------ header
+
+    def _on_games_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        row = self._games.row_of(self.game_id)
+        if row is not None and top_left.row() <= row <= bottom_right.row():
+            self._on_header()
+
+    def _on_header(self) -> None:
+        row = self._games.row_of(self.game_id)
+        if row is None:
+            self.phase.setText("no longer on the feed")
+            return
+        index = self._games.index(row)
+        state: GameState = index.data(Role.STATE)
+        self.setWindowTitle(f"{state.home.name} v {state.away.name} — Scoreboard")
+        venue = f" · {state.venue}" if state.venue else ""
+        self.league.setText(f"{state.league} · {state.sport.replace('_', ' ')}{venue}")
+        for side in ("home", "away"):
+            team = state.home if side == "home" else state.away
+            self.names[side].setText(team.name)
+            self.scores[side].setText(str(team.score))
+            self.scores[side].setAccessibleName(f"{team.name} score {team.score}")
+        self.phase.setText(index.data(Role.PHASE))
+        self.setAccessibleName(summary(state, self._games.server_now))
+        self.detail.set_state(state)
+
+    # ------------------------------------------------------------------ plays
+
+    def _on_events(self, events: Sequence[Event]) -> None:
+        self.plays.add(e for e in events if e.game_id == self.game_id)
+
+    def _on_history(self, history: History) -> None:
+        if history.game_id == self.game_id:
+            self.plays.add_history(history.events, PAGE)
+
+    def _on_history_wanted(self, game_id: str, before: int) -> None:
+        self._client.request_history(game_id, before=before, limit=PAGE)
+
+    def _on_reset(self, games: object, epoch_changed: bool) -> None:
+        if epoch_changed:  # another journal: the old plays belong to another game
+            self.plays.deleteLater()
+            self.plays = PlaysModel(self.game_id, self)
+            self.plays.history_wanted.connect(self._on_history_wanted)
+            self.plays_view.setModel(self.plays)
+        self._client.request_history(self.game_id, limit=PAGE)
+        self._on_header()
+
+
+def _label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    return label

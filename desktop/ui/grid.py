@@ -1,0 +1,194 @@
+"""The scoreboard grid: game cards in rows, under one header per group.
+
+A dumb view over the sorted, filtered games model: groups are consecutive
+rows of one league (favourites form the first group). ``dataChanged`` only
+refreshes the cards of the changed rows; rows inserted, removed or moved
+schedule one re-layout for the next turn of the event loop, however many
+arrive at once. Cards are kept per game, so a card that leaves the filter
+and comes back remembers nothing wrong and costs no rebuild.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QSizePolicy, QWidget
+
+from desktop.models.games import Role
+from desktop.ui.card import CARD_WIDTH, GameCard
+
+SPACING = 10
+FAVOURITES = "★ Favourites"
+
+
+class GameGrid(QScrollArea):
+    """Cards for every row of ``model`` (a ``GamesFilter``).
+
+    Signals:
+        game_activated(str): a card was opened (click, Enter).
+        favourite_toggled(str): a card's star was pressed.
+    """
+
+    game_activated = Signal(str)
+    favourite_toggled = Signal(str)
+
+    def __init__(self, model: QAbstractItemModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("grid")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._model = model
+        self._body = QWidget()
+        self._body.setObjectName("gridBody")
+        self._layout = QGridLayout(self._body)
+        self._layout.setSpacing(SPACING)
+        self._layout.setContentsMargins(12, 12, 12, 12)
+        self._layout.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.setWidget(self._body)
+        self.cards: dict[str, GameCard] = {}
+        self._headers: dict[str, QLabel] = {}
+        self._positions: dict[str, tuple[int, int]] = {}
+        self._order: list[str] = []
+        self._columns = 1
+        self.empty = QLabel("Waiting for games…")
+        self.empty.setObjectName("empty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._relayout = QTimer(self)
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(0)
+        self._relayout.timeout.connect(self._on_relayout)
+        model.dataChanged.connect(self._on_data_changed)
+        for signal in (
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.rowsMoved,
+            model.layoutChanged,
+            model.modelReset,
+        ):
+            signal.connect(self._relayout.start)
+        self._on_relayout()
+
+    # ------------------------------------------------------------------ public
+
+    def card(self, game_id: str) -> GameCard | None:
+        return self.cards.get(game_id)
+
+    def visible_games(self) -> list[str]:
+        """Game ids in the order shown."""
+        return list(self._order)
+
+    def set_empty_text(self, text: str) -> None:
+        self.empty.setText(text)
+
+    def focus_first(self) -> None:
+        if self._order:
+            self.cards[self._order[0]].setFocus()
+
+    # ------------------------------------------------------------------ model → cards
+
+    def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        if self._relayout.isActive():
+            return  # the coming re-layout refreshes every card anyway
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            index = self._model.index(row, 0)
+            card = self.cards.get(index.data(Role.GAME_ID))
+            if card is None or self._group(index) != self._group_at(card.game_id):
+                self._relayout.start()
+                return
+            card.show_row(index)
+
+    def _group(self, index: QModelIndex) -> str:
+        return FAVOURITES if index.data(Role.FAVOURITE) else index.data(Role.LEAGUE)
+
+    def _group_at(self, game_id: str) -> str | None:
+        card = self.cards.get(game_id)
+        return None if card is None else card.property("group")
+
+    def _on_relayout(self) -> None:
+        """Place every card of the model, in order, under its group's header."""
+        layout = self._layout
+        while layout.count():
+            item = layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+        columns = self._columns = self._fit_columns()
+        order: list[str] = []
+        self._positions = {}
+        row, col, group = 0, 0, None
+        for i in range(self._model.rowCount()):
+            index = self._model.index(i, 0)
+            game_id = index.data(Role.GAME_ID)
+            this_group = self._group(index)
+            if this_group != group or col >= columns:
+                row += 1 if col else 0
+                col = 0
+            if this_group != group:
+                group = this_group
+                layout.addWidget(self._header(group), row, 0, 1, columns)
+                row += 1
+            card = self._card(game_id)
+            card.setProperty("group", group)
+            card.show_row(index)
+            layout.addWidget(card, row, col)
+            card.show()
+            self._positions[game_id] = (row, col)
+            order.append(game_id)
+            col += 1
+        if not order:
+            layout.addWidget(self.empty, 0, 0, 1, columns)
+            self.empty.show()
+        self._order = order
+
+    def _card(self, game_id: str) -> GameCard:
+        card = self.cards.get(game_id)
+        if card is None:
+            card = self.cards[game_id] = GameCard(game_id, self._body)
+            card.activated.connect(self.game_activated)
+            card.favourite_toggled.connect(self.favourite_toggled)
+            card.navigate.connect(self._on_navigate)
+        return card
+
+    def _header(self, group: str) -> QLabel:
+        header = self._headers.get(group)
+        if header is None:
+            header = self._headers[group] = QLabel(group, self._body)
+            header.setObjectName("groupHeader")
+            header.setAccessibleName(f"{group} games")
+            header.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        header.show()
+        return header
+
+    def _fit_columns(self) -> int:
+        width = self.viewport().width() - 24
+        return max(1, (width + SPACING) // (CARD_WIDTH + SPACING))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._fit_columns() != self._columns:
+            self._relayout.start()
+
+    # ------------------------------------------------------------------ keyboard
+
+    def _on_navigate(self, game_id: str, key: int) -> None:
+        """Arrow keys move between cards as they are laid out."""
+        if game_id not in self._positions or not self._order:
+            return
+        i = self._order.index(game_id)
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            j = max(0, min(len(self._order) - 1, i + (1 if key == Qt.Key.Key_Right else -1)))
+            target = self._order[j]
+        else:
+            row, col = self._positions[game_id]
+            down = key == Qt.Key.Key_Down
+            rows = sorted(
+                {r for r, _ in self._positions.values() if (r > row if down else r < row)},
+                reverse=not down,
+            )
+            if not rows:
+                return
+            near = [g for g in self._order if self._positions[g][0] == rows[0]]
+            target = min(near, key=lambda g: abs(self._positions[g][1] - col))
+        card = self.cards[target]
+        card.setFocus()
+        self.ensureWidgetVisible(card)

@@ -1,0 +1,252 @@
+"""The main window: filters on top, the game grid, the connection below.
+
+Wires the feed client to the games model and the models to the views; holds
+no game logic of its own. Clocks tick from one timer (``TICK_MS``) that moves
+the model to the server's time; only rows whose clock text changed repaint.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import deque
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
+
+from broadcaster.protocol import Event, GameState
+from desktop.feed.client import FeedClient
+from desktop.models.filter import GamesFilter
+from desktop.models.games import GamesModel
+from desktop.resources import icon_path
+from desktop.settings import THEMES, Settings
+from desktop.ui.detail import DetailWindow
+from desktop.ui.grid import GameGrid
+from desktop.ui.status import ConnectionIndicator
+from desktop.ui.theme import apply_theme
+
+TICK_MS = 250
+ALL = ""
+
+
+class MainWindow(QMainWindow):
+    """The scoreboard window over one ``FeedClient``.
+
+    Signals:
+        closed(): the window was closed; the app shuts down after it.
+    """
+
+    closed = Signal()
+
+    def __init__(self, client: FeedClient, settings: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("scoreboard")
+        self.setWindowTitle("Scorecast Scoreboard")
+        self.setWindowIcon(QIcon(str(icon_path())))
+        self.client = client
+        self.settings = settings
+        self.games = GamesModel(self)
+        self.games.set_favourites(settings.favourites)
+        self.view_model = GamesFilter(self)
+        self.view_model.setSourceModel(self.games)
+        self.details: dict[str, DetailWindow] = {}
+        self.latencies: deque[float] = deque(maxlen=200)  # seconds, event time → shown
+        self.grid = GameGrid(self.view_model, self)
+        self.grid.setAccessibleName("Games")
+        self.setCentralWidget(self.grid)
+        self._build_filters()
+        self._build_menus()
+        self._build_status()
+        client.status_changed.connect(self.indicator.show_status)
+        client.games_reset.connect(self._on_games_reset)
+        client.events_applied.connect(self._on_events)
+        self.grid.game_activated.connect(self.open_detail)
+        self.grid.favourite_toggled.connect(self._on_favourite_toggled)
+        self.games.rowsInserted.connect(self._on_games_listed)
+        self.games.modelReset.connect(self._on_games_listed)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(TICK_MS)
+        self._ticker.timeout.connect(self._on_tick)
+        self._ticker.start()
+        if settings.geometry is not None:
+            self.restoreGeometry(settings.geometry)
+        else:
+            self.resize(1100, 720)
+
+    # ------------------------------------------------------------------ building
+
+    def _build_filters(self) -> None:
+        bar = QToolBar("Filters", self)
+        bar.setObjectName("filters")
+        bar.setMovable(False)
+        self.search = QLineEdit(bar)
+        self.search.setPlaceholderText("Search teams, leagues, venues  (Ctrl+F)")
+        self.search.setAccessibleName("Search games")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(280)
+        self.search.textChanged.connect(self.view_model.set_search)
+        self.sport = QComboBox(bar)
+        self.sport.setAccessibleName("Sport")
+        self.sport.addItem("All sports", ALL)
+        self.sport.currentIndexChanged.connect(self._on_sport)
+        self.league = QComboBox(bar)
+        self.league.setAccessibleName("League")
+        self.league.addItem("All leagues", ALL)
+        self.league.currentIndexChanged.connect(self._on_league)
+        self.live_only = QCheckBox("Live only", bar)
+        self.live_only.setAccessibleName("Show live games only")
+        self.live_only.toggled.connect(self.view_model.set_live_only)
+        for widget in (self.search, self.sport, self.league, self.live_only):
+            bar.addWidget(widget)
+        self.addToolBar(bar)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        games = menu.addMenu("&Games")
+        find = QAction("&Search", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
+        find.triggered.connect(self._on_find)
+        first = QAction("&First game", self, shortcut=QKeySequence("Ctrl+G"))
+        first.triggered.connect(self.grid.focus_first)
+        quit_ = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_.triggered.connect(self.close)
+        games.addActions([find, first, quit_])
+        view = menu.addMenu("&View")
+        self._themes = QActionGroup(self)
+        for name in THEMES:
+            action = QAction(f"{name.capitalize()} theme", self, checkable=True)
+            action.setChecked(name == self.settings.theme)
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            self._themes.addAction(action)
+            view.addAction(action)
+        help_ = menu.addMenu("&Help")
+        help_key = QKeySequence(QKeySequence.StandardKey.HelpContents)
+        keys = QAction("&Keyboard", self, shortcut=help_key)
+        keys.triggered.connect(self._on_keys_help)
+        help_.addAction(keys)
+
+    def _build_status(self) -> None:
+        bar = self.statusBar()
+        self.indicator = ConnectionIndicator(lambda: self.client.last_event, bar)
+        self.latency = QLabel(bar)
+        self.latency.setObjectName("latency")
+        bar.addPermanentWidget(self.latency)
+        bar.addPermanentWidget(self.indicator)
+
+    # ------------------------------------------------------------------ feed → models
+
+    def _on_games_reset(self, games: Sequence[GameState], epoch_changed: bool) -> None:
+        self.games.server_now = self.client.server_time()
+        self.games.reset(games, epoch_changed)
+
+    def _on_events(self, events: Sequence[Event]) -> None:
+        self.games.server_now = self.client.server_time()
+        self.games.apply(events)
+        QTimer.singleShot(0, lambda t=events[-1].time: self._on_shown(t))
+
+    def _on_shown(self, event_time: float) -> None:
+        """After the update's repaint: how long from the event to the screen."""
+        self.latencies.append(max(0.0, self.client.server_time() - event_time))
+        p50 = statistics.median(self.latencies) * 1000
+        self.latency.setText(f"event→screen {p50:.0f} ms")
+
+    def _on_tick(self) -> None:
+        self.games.tick(self.client.server_time(time.time()))
+
+    def _on_games_listed(self, *_: object) -> None:
+        """Offer every sport and league seen in the filters."""
+        states = self.games.games()
+        _refill(self.sport, "All sports", sorted({s.sport for s in states}))
+        _refill(self.league, "All leagues", sorted({s.league for s in states}))
+        self.grid.set_empty_text("No games match the filters" if states else "Waiting for games…")
+
+    # ------------------------------------------------------------------ user actions
+
+    def open_detail(self, game_id: str) -> DetailWindow:
+        window = self.details.get(game_id)
+        if window is None:
+            window = self.details[game_id] = DetailWindow(game_id, self.games, self.client, self)
+            window.destroyed.connect(lambda *_: self.details.pop(game_id, None))
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _on_favourite_toggled(self, game_id: str) -> None:
+        state = self.games.state(game_id)
+        if state is None:
+            return
+        favourites = set(self.settings.favourites)
+        teams = {state.home.name, state.away.name}
+        favourites = favourites - teams if favourites & teams else favourites | teams
+        self.settings.favourites = sorted(favourites)
+        self.games.set_favourites(favourites)
+        self.view_model.invalidate()
+
+    def set_theme(self, name: str) -> None:
+        self.settings.theme = name
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, name)
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text)
+
+    def _on_sport(self) -> None:
+        self.view_model.set_sport(self.sport.currentData() or ALL)
+
+    def _on_league(self) -> None:
+        self.view_model.set_league(self.league.currentData() or ALL)
+
+    def _on_find(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _on_keys_help(self) -> None:
+        QMessageBox.information(self, "Keyboard", KEYS_HELP)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.settings.geometry = self.saveGeometry()
+        for window in list(self.details.values()):
+            window.close()
+        super().closeEvent(event)
+        self.closed.emit()
+
+    def index_of(self, game_id: str) -> QModelIndex:
+        row = self.games.row_of(game_id)
+        return QModelIndex() if row is None else self.games.index(row)
+
+    def score_text(self, game_id: str) -> str:
+        """The card's whole line, as a screen reader reads it."""
+        return str(self.index_of(game_id).data(Qt.ItemDataRole.AccessibleTextRole) or "")
+
+
+KEYS_HELP = """Tab / Shift+Tab, arrow keys: move between games
+Enter or Space: open the game's detail (Escape closes it)
+F: favourite the game's teams (favourites come first)
+Ctrl+F: search    Ctrl+G: first game    Ctrl+Q: quit"""
+
+
+def _refill(combo: QComboBox, everything: str, values: list[str]) -> None:
+    """Replace a filter's choices, keeping the current one."""
+    current = combo.currentData() or ALL
+    if [combo.itemData(i) for i in range(1, combo.count())] == values:
+        return
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(everything, ALL)
+    for value in values:
+        combo.addItem(value.replace("_", " ").capitalize() if value.islower() else value, value)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.blockSignals(False)

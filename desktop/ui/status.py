@@ -1,0 +1,74 @@
+"""The connection, always in sight: a status-bar label that says it in words.
+
+"● Connected · last event 3 s ago", "↻ Reconnecting · attempt 3 · next try
+in 2.4 s", "⟳ Resyncing · …", "○ Offline". A symbol and words, never colour
+alone; refreshed once a second so the times stay true.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QWidget
+
+from desktop.feed.connection import Status
+
+
+def describe(status: Status, last_event: float | None, now: float) -> str:
+    """The indicator's text for ``status`` at monotonic time ``now``."""
+    if status.phase == "connected":
+        if last_event is None:
+            return "● Connected · no events yet"
+        return f"● Connected · last event {_ago(now - last_event)}"
+    if status.phase == "reconnecting":
+        text = f"↻ Reconnecting · attempt {status.attempt}"
+        if status.retry_at is not None:
+            wait = max(0.0, status.retry_at - now)
+            text += f" · next try in {wait:.1f} s" if wait > 0 else " · trying now"
+        return text + (f" · {status.error}" if status.error else "")
+    if status.phase == "resyncing":
+        return f"⟳ Resyncing · {status.reason}" if status.reason else "⟳ Resyncing"
+    if status.phase == "connecting":
+        return f"… Connecting to {status.url}"
+    return "○ Offline"
+
+
+def _ago(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s ago"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h ago"
+
+
+class ConnectionIndicator(QLabel):
+    """Shows the feed client's status; ``last_event`` is read on every refresh."""
+
+    def __init__(self, last_event: Callable[[], float | None], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("connection")
+        self._status = Status()
+        self._last_event = last_event
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._on_refresh)
+        self._timer.start()
+        self._on_refresh()
+
+    @property
+    def status(self) -> Status:
+        return self._status
+
+    def show_status(self, status: Status) -> None:
+        self._status = status
+        self._on_refresh()
+
+    def _on_refresh(self) -> None:
+        text = describe(self._status, self._last_event(), time.monotonic())
+        if text != self.text():
+            self.setText(text)
+            self.setAccessibleName(f"Connection: {text}")
+        self.setProperty("phase", self._status.phase)
