@@ -107,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--heartbeat", type=float, default=d.ping_interval, help="ping interval, s")
     s.add_argument("--retention", type=int, help="how many latest events resume/history reach")
+    s.add_argument(
+        "--max-connections",
+        type=int,
+        default=d.max_connections,
+        help="past it new connections are closed with 1013",
+    )
     # -- more subcommands register here (console, replay, import, simulate) --
     importers.add_parser(commands)
     replay.add_parser(commands)
@@ -136,6 +142,7 @@ def serve_config(args: argparse.Namespace) -> Config:
         ping_interval=args.heartbeat,
         ping_timeout=args.heartbeat,
         retention=args.retention,
+        max_connections=args.max_connections,
     )
     return Config(
         host=args.host,

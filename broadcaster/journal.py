@@ -202,12 +202,13 @@ class Journal:
         with self._reading() as conn:
             return conn.execute(sql, args).fetchall()
 
-    def history(self, game_id: str, before: int | None, limit: int) -> list[bytes]:
-        """Frames of one game's events, newest first, ``before`` exclusive."""
+    def history(self, game_id: str, before: int | None, limit: int, after: int = 0) -> list[bytes]:
+        """Frames of one game's events, newest first, in ``(after, before)``."""
         with self._reading() as conn:
             rows = conn.execute(
-                "SELECT frame FROM events WHERE game_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-                (game_id, before if before is not None else 2**62, limit),
+                "SELECT frame FROM events WHERE game_id = ? AND seq > ? AND seq < ? "
+                "ORDER BY seq DESC LIMIT ?",
+                (game_id, after, before if before is not None else 2**62, limit),
             ).fetchall()
         return [row[0] for row in rows]
 

@@ -39,6 +39,7 @@ from broadcaster.errors import EventRefused, JournalError, MessageError
 from broadcaster.hub import Hub, Staged
 from broadcaster.limits import BadMessages, TokenBucket
 from broadcaster.protocol import (
+    CLOSE_OVERLOADED,
     CLOSE_POLICY,
     CLOSE_TOO_SLOW,
     SUBPROTOCOL,
@@ -71,6 +72,7 @@ class Limits:
     ping_interval: float = 20.0
     ping_timeout: float = 20.0
     retention: int | None = None  # how many latest events resume and history reach
+    max_connections: int = 20_000  # past it new connections are closed with 1013
 
 
 @dataclass(frozen=True)
@@ -274,6 +276,10 @@ class Broadcaster:
     async def _handle(self, ws: ServerConnection) -> None:
         assert ws.request is not None
         path = urlsplit(ws.request.path).path
+        if len(self._subscribers) + len(self._publishers) >= self.limits.max_connections:
+            log.warning("refusing %s: %d connections already", _peer(ws), len(self._subscribers))
+            await ws.close(CLOSE_OVERLOADED, "too many connections; try again later")
+            return
         hello = Hello(
             self.hub.epoch, self.hub.committed_seq, time.time(), heartbeat=self.limits.ping_interval
         )
@@ -485,16 +491,13 @@ class Broadcaster:
         if msg.game_id not in hub.committed:
             await self._reply(ws, Error("unknown_game", f"no game {msg.game_id!r}", req=msg.req))
             return
-        before = msg.before
+        retention = self.limits.retention
+        oldest = 0 if retention is None else hub.committed_seq - retention
         try:
-            frames = await hub.read(hub.journal.history, msg.game_id, before, msg.limit)
+            frames = await hub.read(hub.journal.history, msg.game_id, msg.before, msg.limit, oldest)
         except JournalError as exc:
             await self._reply(ws, Error("internal", str(exc), req=msg.req))
             return
-        retention = self.limits.retention
-        if retention is not None:
-            oldest = hub.committed_seq - retention
-            frames = [f for f in frames if msgspec.json.decode(f)["seq"] > oldest]
         head = b'{"type":"history","req":' + _json.encode(msg.req) + b',"game_id":'
         body = head + _json.encode(msg.game_id) + b',"events":[' + b",".join(frames) + b"]}"
         with contextlib.suppress(ConnectionClosed):

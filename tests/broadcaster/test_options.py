@@ -1,0 +1,160 @@
+"""Options of ``broadcaster serve``: TLS, origins, retention, connection and request limits."""
+
+from __future__ import annotations
+
+import ssl
+import subprocess
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from tests.helpers.proc import TOKEN, BroadcasterProcess
+from tests.helpers.ws import (
+    live_game,
+    open_feed,
+    open_publisher,
+    pub,
+    publish,
+    read_until_closed,
+    recv,
+    send,
+)
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def started(journal_path: Path):  # type: ignore[no-untyped-def]
+    """Start a broadcaster with extra options; stopped at teardown."""
+    procs: list[BroadcasterProcess] = []
+
+    def start(*extra: str) -> BroadcasterProcess:
+        procs.append(BroadcasterProcess(journal_path, extra=list(extra)).start())
+        return procs[-1]
+
+    yield start
+    for proc in procs:
+        proc.stop()
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, made with openssl."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+async def test_wss_with_a_certificate(started, certificate) -> None:  # type: ignore[no-untyped-def]
+    cert, key = certificate
+    proc = started("--cert", str(cert), "--key", str(key))
+    assert proc.url.startswith("wss://")
+    context = ssl.create_default_context(cafile=str(cert))
+    ws = await open_publisher(proc.publish, TOKEN, ssl=context)
+    assert (
+        await publish(
+            ws,
+            "g",
+            "game.create",
+            {
+                "sport": "soccer",
+                "league": "L",
+                "home": {"name": "A", "short": "A"},
+                "away": {"name": "B", "short": "B"},
+            },
+        )
+    )["type"] == "ack"
+    await ws.close()
+
+
+async def test_origin_check(started) -> None:  # type: ignore[no-untyped-def]
+    proc = started("--allow-origin", "https://scores.example")
+    with pytest.raises(InvalidStatus) as caught:
+        await connect(proc.feed, origin="https://evil.example")  # type: ignore[arg-type]
+    assert caught.value.response.status_code == 403
+    async with connect(proc.feed, origin="https://scores.example") as ws:  # type: ignore[arg-type]
+        assert (await recv(ws))["type"] == "hello"
+    async with connect(proc.feed) as ws:  # not a browser: no Origin header
+        assert (await recv(ws))["type"] == "hello"
+
+
+async def test_retention_narrows_resume_and_history(started) -> None:  # type: ignore[no-untyped-def]
+    proc = started("--retention", "5")
+    ws = await open_publisher(proc.publish, TOKEN)
+    await live_game(ws, "g1")
+    for _ in range(10):
+        await publish(ws, "g1", "score", {"team": "home", "points": 1})
+    feed, _ = await open_feed(proc.feed)
+    await send(feed, {"type": "subscribe", "resume": {"epoch": proc.epoch, "seq": 2}})
+    assert (await recv(feed))["type"] == "snapshot"  # too far back: start over
+    await send(feed, {"type": "subscribe", "resume": {"epoch": proc.epoch, "seq": 9}})
+    assert [(await recv(feed))["seq"] for _ in range(4)] == [10, 11, 12, 13]
+    await send(feed, {"type": "history", "req": "h", "game_id": "g1"})
+    history = await recv(feed)
+    assert [e["seq"] for e in history["events"]] == [13, 12, 11, 10, 9]
+    await feed.close()
+    await ws.close()
+
+
+async def test_connections_past_the_limit_get_1013(started) -> None:  # type: ignore[no-untyped-def]
+    proc = started("--max-connections", "2")
+    a, _ = await open_feed(proc.feed)
+    b = await open_publisher(proc.publish, TOKEN)
+    third = await connect(proc.feed)
+    messages, code = await read_until_closed(third)
+    assert (messages, code) == ([], 1013)
+    await a.close()
+    await b.close()
+
+
+async def test_a_subscriber_over_its_request_rate_is_closed_with_1008(started) -> None:  # type: ignore[no-untyped-def]
+    proc = started("--request-rate", "5")
+    feed, _ = await open_feed(proc.feed)
+    for i in range(20):
+        await send(feed, {"type": "history", "req": i, "game_id": "none"})
+    replies, code = await read_until_closed(feed)
+    codes = [r["code"] for r in replies]
+    assert codes.count("rate_limited") == 1
+    assert codes.count("unknown_game") <= 6  # the burst (5) is served, the rest is not
+    assert code == 1008
+
+
+async def test_a_long_catch_up_never_trips_the_slow_consumer_limit(started) -> None:  # type: ignore[no-untyped-def]
+    proc = started("--max-buffer", "32768")
+    ws = await open_publisher(proc.publish, TOKEN)
+    await live_game(ws, "g1")
+    for i in range(600):
+        await send(ws, pub("g1", "play", {"text": "z" * 2000}, id=f"p{i}"))
+    for _ in range(600):
+        assert (await recv(ws))["type"] == "ack"
+    feed, _ = await open_feed(proc.feed)
+    await send(feed, {"type": "subscribe", "resume": {"epoch": proc.epoch, "seq": 0}})
+    seqs = [(await recv(feed))["seq"] for _ in range(603)]  # ~1.3 MB through a 32 KiB limit
+    assert seqs == list(range(1, 604))
+    live = await publish(ws, "g1", "play", {"text": "live"})
+    assert (await recv(feed))["seq"] == live["seq"]
+    await feed.close()
+    await ws.close()
