@@ -191,7 +191,192 @@ def _soccer(sim: Sim) -> None:
     sim.emit("game.end", after=5.0)
 
 
-SIMULATORS: dict[str, Simulator] = {"basketball": _basketball, "soccer": _soccer}
+def _ice_hockey(sim: Sim) -> None:
+    from broadcaster.sports.ice_hockey import shootout_period, shootout_winner
+
+    rng, number = sim.rng, 0
+    sim.emit("game.start")
+    while sim.sport.can_end(sim.state) is not None or number == 0:
+        number += 1
+        if number == shootout_period(sim.state.league):
+            sim.emit("period.start", after=60.0)
+            while not shootout_winner(sim.state.detail["shootout"]):
+                kicks = sim.state.detail["shootout"]["kicks"]
+                side: Side = "home" if len(kicks) % 2 == 0 else "away"
+                sim.emit("shootout", {"team": side, "scored": rng.random() < 0.32,
+                                      "player": sim.player(side)}, 45.0)  # fmt: skip
+            sim.emit("period.end", after=20.0)
+            break
+        sim.emit("period.start", after=1080.0 if number > 1 else 0.0)
+        left = sim.sport.spec(sim.state).start
+        while True:
+            dt = rng.uniform(15.0, 60.0)
+            if dt >= left:
+                sim.emit("period.end", after=left)
+                break
+            left -= dt
+            side, roll = sim.side(0.52), rng.random()
+            who = sim.player(side)
+            if roll < 0.045:
+                sim.emit("score", {"team": side, "points": 1, "player": who,
+                                   "text": f"GOAL {who}"}, dt)  # fmt: skip
+                if number > 3:  # sudden death
+                    sim.emit("period.end")
+                    break
+            elif roll < 0.45:
+                sim.emit("shot", {"team": side, "player": who}, dt)
+            elif roll < 0.48:
+                sim.emit("penalty", {"team": side, "player": who, "minutes": 2,
+                                     "infraction": rng.choice(("Tripping", "Hooking",
+                                                               "Slashing"))}, dt)  # fmt: skip
+            else:
+                what = rng.choice(("faceoff won", "hit", "blocked shot", "giveaway", "takeaway"))
+                sim.emit("play", {"text": what, "team": side, "player": who}, dt)
+    sim.emit("game.end", after=5.0)
+
+
+def _american_football(sim: Sim) -> None:
+    rng = sim.rng
+    sim.emit("game.start")
+    offence: Side = sim.side()
+    number, ball_on, down, distance = 0, 25, 1, 10
+    while sim.sport.can_end(sim.state) is not None or number == 0:
+        number += 1
+        if number > 4 and sim.sport.can_start_period(sim.state, number):
+            break  # a regular-season game may end tied after one overtime
+        sim.emit("period.start", after=(0.0, 120.0, 780.0, 120.0)[min(number, 4) - 1])
+        if number in (1, 3) or number > 4:
+            offence = sim.side() if number != 3 else ("away" if offence == "home" else "home")
+            ball_on, down, distance = 25, 1, 10
+            sim.emit("possession", {"team": offence, "ball_on": ball_on}, 10.0)
+        left, scored = sim.sport.spec(sim.state).start, False
+        while not (number > 4 and scored):
+            dt = rng.uniform(25.0, 42.0)
+            if dt >= left:
+                sim.emit("period.end", after=left)
+                break
+            left -= dt
+            gain = rng.choice((-3, 0, 1, 2, 3, 4, 5, 6, 8, 11, 15, 22, 35))
+            if down == 4 and ball_on >= 62:
+                good = rng.random() < 0.85
+                play = "score" if good else "play"
+                data = (
+                    {"team": offence, "play": "field_goal"}
+                    if good
+                    else {"text": "field goal missed", "team": offence}
+                )
+                sim.emit(play, data, dt)
+                scored = good
+            elif ball_on + gain >= 100:
+                sim.emit("score", {"team": offence, "play": "touchdown",
+                                   "player": sim.player(offence)}, dt)  # fmt: skip
+                try_play = "extra_point" if rng.random() < 0.9 else "two_point"
+                if rng.random() < 0.93:
+                    sim.emit("score", {"team": offence, "play": try_play}, 5.0)
+                scored = True
+            elif down == 4:
+                sim.emit("play", {"text": "punt", "team": offence}, dt)
+            else:
+                ball_on += gain
+                down, distance = (1, min(10, 100 - ball_on)) if gain >= distance else (
+                    down + 1, distance - gain)  # fmt: skip
+                sim.emit("down", {"down": down, "distance": distance, "ball_on": ball_on}, dt)
+                continue
+            offence = "away" if offence == "home" else "home"
+            ball_on, down, distance = rng.randint(18, 35), 1, 10
+            sim.emit("possession", {"team": offence, "ball_on": ball_on}, 8.0)
+        else:
+            sim.emit("period.end", after=1.0)
+    sim.emit("game.end", after=5.0)
+
+
+def _baseball(sim: Sim) -> None:
+    from broadcaster.sports.baseball import BASES, advance, batting, walk_off
+
+    rng = sim.rng
+    sim.emit("game.start")
+    while True:
+        sim.emit("period.start", after=120.0 if sim.state.period.number else 0.0)
+        while sim.state.detail["outs"] < 3 and not walk_off(sim.state):
+            roll = rng.random()
+            if roll < 0.34:
+                sim.emit("pitch", {"result": "ball"}, 20.0)
+            elif roll < 0.58:
+                sim.emit("pitch", {"result": "strike"}, 20.0)
+            elif roll < 0.75:
+                sim.emit("pitch", {"result": "foul"}, 20.0)
+            else:
+                sim.emit("pitch", {"result": "in_play"}, 20.0)
+                side, outcome = batting(sim.state), rng.random()
+                who = sim.player(side)
+                if outcome < 0.68:
+                    sim.emit("out", {"player": who, "text": f"{who} out"}, 5.0)
+                elif outcome < 0.99:
+                    hit = (
+                        1 if outcome < 0.88 else 2 if outcome < 0.94 else 3 if outcome < 0.95 else 4
+                    )
+                    sim.emit("hit", {"bases": hit, "player": who}, 5.0)
+                else:
+                    fielding: Side = "home" if side == "away" else "away"
+                    sim.emit("error", {"team": fielding}, 5.0)
+                    bases, runs = advance(sim.state.detail["bases"], 1)
+                    sim.emit("bases", {b: bases[b] for b in BASES}, 1.0)
+                    if runs:
+                        sim.emit("score", {"team": side, "points": runs}, 1.0)
+        sim.emit("period.end", after=5.0)
+        if sim.sport.can_end(sim.state) is None:
+            break
+    sim.emit("game.end", after=5.0)
+
+
+def _tennis(sim: Sim) -> None:
+    rng = sim.rng
+    sim.emit("format", {"best_of": rng.choice((3, 3, 5)), "final_set": "tiebreak"})
+    sim.emit("game.start")
+    sim.emit("period.start", after=60.0)
+    sim.emit("point", {"team": sim.side(), "server": "home"}, 30.0)
+    while sim.state.detail["winner"] is None:
+        server = sim.state.detail["server"]
+        won = server if rng.random() < 0.63 else ("away" if server == "home" else "home")
+        sim.emit("point", {"team": won}, rng.uniform(20.0, 50.0))
+    sim.emit("game.end", after=10.0)
+
+
+def _cricket(sim: Sim) -> None:
+    from broadcaster.sports.cricket import innings_over
+
+    rng = sim.rng
+    sim.emit("toss", {"won_by": sim.side(), "elected": rng.choice(("bat", "field"))})
+    sim.emit("game.start")
+    for number in (1, 2):
+        sim.emit("period.start", after=1200.0 if number == 2 else 0.0)
+        while not innings_over(sim.state.detail, number):
+            side = sim.state.detail["batting"]
+            roll = rng.random()
+            data: dict[str, Any]
+            if roll < 0.03:
+                data = {"extras": {"wides": 1}}
+            elif roll < 0.04:
+                data = {"extras": {"noballs": 1}, "runs": rng.choice((0, 1, 4))}
+            elif roll < 0.09:
+                data = {"wicket": {"kind": rng.choice(("bowled", "caught", "lbw", "run out")),
+                                   "player_out": sim.player(side)}}  # fmt: skip
+            else:
+                data = {"runs": rng.choices((0, 1, 2, 3, 4, 6), (34, 36, 10, 1, 12, 7))[0]}
+            sim.emit("delivery", {**data, "batter": sim.player(side)}, 40.0)
+        sim.emit("period.end", after=30.0)
+    sim.emit("game.end", after=60.0)
+
+
+SIMULATORS: dict[str, Simulator] = {
+    "basketball": _basketball,
+    "soccer": _soccer,
+    "ice_hockey": _ice_hockey,
+    "american_football": _american_football,
+    "baseball": _baseball,
+    "tennis": _tennis,
+    "cricket": _cricket,
+}
 
 
 def simulate(
