@@ -180,7 +180,7 @@ class FeedState:
             if self._gap_pending:
                 return []
             self.gaps += 1
-            self._gap_pending = True
+            self._gap_pending = self.resyncing = True
             missed = f"missed events {self.seq + 1}–{event.seq - 1}"
             return [Resyncing(missed), Send(self._subscribe())]
         self.seq = event.seq
