@@ -16,6 +16,7 @@ from pathlib import Path
 from platformdirs import user_data_path
 
 from broadcaster import __version__, importers, replay, simulate
+from broadcaster.console import app as console_app
 from broadcaster.errors import JournalError, LocalError
 from broadcaster.hub import Hub
 from broadcaster.journal import Journal
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="past it new connections are closed with 1013",
     )
     # -- more subcommands register here (console, replay, import, simulate) --
+    console_app.add_parser(commands)
     importers.add_parser(commands)
     replay.add_parser(commands)
     simulate.add_parser(commands)
@@ -181,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = serve_config(args)
             asyncio.run(serve(config, args.db or default_journal()))
         # -- more subcommands dispatch here --
+        elif args.command == "console":
+            return console_app.run(args, read_token(args.token_file))
         elif args.command == "import":
             return importers.main(args)
         elif args.command == "replay":

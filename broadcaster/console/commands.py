@@ -179,6 +179,18 @@ def event(
     """A game event from its words (``h3 Tatum``, ``foul a``, ``ev point team=home``)."""
     sport = _sport(state, sports)
     kinds = kinds_of(sport)
+    if words[0].lower() == "clock":
+        return _clock(words[1:], game_id, state, kinds)
+    kind, preset, args = resolve(words, sport)
+    data = fill(kind, kinds[kind], args, state, preset)
+    if kind == "score":
+        _check_points(sport, data)
+    return Emit(game_id, kind, data, event_text(kind, data, state))
+
+
+def resolve(words: Sequence[str], sport: Sport) -> tuple[str, dict[str, Any], list[str]]:
+    """The event kind a command word means, what it presets, and the words left."""
+    kinds = kinds_of(sport)
     head, args = words[0].lower(), list(words[1:])
     preset: dict[str, Any] = {}
     if head == "ev":
@@ -197,8 +209,6 @@ def event(
             preset["points"] = int(m["points"])
     elif head in ("score", "goal", "g"):
         kind = _scoring_kind(sport, kinds)
-    elif head == "clock":
-        return _clock(args, game_id, state, kinds)
     elif head in ALIASES:
         alias = ALIASES[head]
         kind = next((k for k in alias.kinds if k in kinds), "")
@@ -211,10 +221,7 @@ def event(
         raise CommandError(f"unknown command {words[0]!r}; type help (or help kinds)")
     if kind not in kinds:
         raise CommandError(f"{sport.name} has no event kind {kind!r}; see help kinds")
-    data = fill(kind, kinds[kind], args, state, preset)
-    if kind == "score":
-        _check_points(sport, data)
-    return Emit(game_id, kind, data, event_text(kind, data, state))
+    return kind, preset, args
 
 
 def _scoring_kind(sport: Sport, kinds: Mapping[str, Any]) -> str:

@@ -1,0 +1,108 @@
+"""``broadcaster console``: its options, and the wiring of outbox, links and front end.
+
+Kept light at import (``cli`` imports it to register the options): the
+prompt_toolkit front end is imported only when the console runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+from typing import IO
+
+from platformdirs import user_data_path
+
+from broadcaster.errors import LocalError
+
+FEED_TOKEN_ENV = "SCORECAST_FEED_TOKEN"
+DEFAULT_URL = "ws://127.0.0.1:8765"
+
+
+def data_dir() -> Path:
+    return user_data_path("scorecast", appauthor=False) / "console"
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    c = commands.add_parser(
+        "console",
+        help="type a live game's events and publish them (docs/console.md)",
+        description="The operator console: publish a live game from the terminal.",
+    )
+    c.add_argument("--url", default=DEFAULT_URL, help=f"the broadcaster (default {DEFAULT_URL})")
+    c.add_argument("--token-file", help="file holding the publish token (else $SCORECAST_TOKEN)")
+    c.add_argument(
+        "--script",
+        metavar="FILE",
+        help="run the commands in FILE ('-': stdin) without prompts; exit 1 at the first refusal",
+    )
+    c.add_argument("--game", help="start with this game as the current one")
+    c.add_argument(
+        "--data-dir",
+        type=Path,
+        help=f"where history, the outbox and the current game are kept (default {data_dir()})",
+    )
+    c.add_argument(
+        "--timeout",
+        type=float,
+        help="script: give up after waiting this many seconds for the broadcaster (exit 3)",
+    )
+
+
+def _key(url: str) -> str:
+    """One outbox per broadcaster: ``ws://127.0.0.1:8765`` → ``127.0.0.1-8765``."""
+    host = re.sub(r"^wss?://", "", url.strip()).split("/")[0]
+    return re.sub(r"[^A-Za-z0-9.]+", "-", host).strip("-") or "default"
+
+
+def run(args: argparse.Namespace, token: str | None) -> int:
+    """Run the console as the options say; returns the exit code."""
+    if token is None:
+        raise LocalError("no publish token: set $SCORECAST_TOKEN or pass --token-file FILE")
+    if not re.match(r"^wss?://", args.url):
+        raise LocalError(f"--url must start with ws:// or wss://, not {args.url!r}")
+    script = args.script
+    if script is None and not sys.stdin.isatty():
+        script = "-"
+    if script is None or script == "-":
+        return asyncio.run(_main(args, token, None if script is None else sys.stdin))
+    try:
+        stream = open(script, encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise LocalError(f"cannot read the script {script}: {exc.strerror}") from exc
+    with stream:
+        return asyncio.run(_main(args, token, stream))
+
+
+async def _main(args: argparse.Namespace, token: str, script: IO[str] | None) -> int:
+    from broadcaster.console.outbox import Outbox
+    from broadcaster.console.session import Console
+
+    folder: Path = args.data_dir or data_dir()
+    key = _key(args.url)
+    outbox = Outbox.open(folder / f"outbox-{key}.jsonl")
+    console = Console(
+        args.url,
+        token,
+        outbox,
+        feed_token=os.environ.get(FEED_TOKEN_ENV),
+        current=args.game,
+        saved_path=None if script else folder / f"current-{key}.json",
+    )
+    try:
+        await console.start()
+        if script is not None:
+            from broadcaster.console.script import lines_of, run_script
+
+            name = "stdin" if script is sys.stdin else str(args.script)
+            return await run_script(console, lines_of(script), name, timeout=args.timeout)
+        from broadcaster.console.repl import run_repl
+
+        logging.getLogger("broadcaster.console").propagate = False  # notes say it all
+        return await run_repl(console, folder / "history")
+    finally:
+        await console.close()

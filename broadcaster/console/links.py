@@ -1,0 +1,320 @@
+"""The console's two connections to the broadcaster, each reconnecting by itself.
+
+``Publisher`` sends the outbox over ``/publish``, in order, many in flight,
+and matches the acks, which come back in the same order (PROTOCOL.md). After
+a reconnect it resends everything not acked, with the same ids: the
+broadcaster answers a repeated id with the original ack, so nothing counts
+twice. An ``error`` reply is a refusal: the entry leaves the outbox and the
+operator is told; only ``internal`` and ``rate_limited`` are worth a retry.
+
+``FeedLink`` follows ``/feed`` for the live state of every game, resuming
+from ``(epoch, seq)``, and loads the current game's past (``history``) once
+the live stream is in place, so undo knows the game's events.
+
+Both retry with full-jitter exponential backoff from 50 ms to 2 s: an
+operator needs the link back at once (websockets' own reconnect waits
+seconds), and many consoles must not come back in lockstep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from asyncio import FIRST_COMPLETED
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final, Literal, Protocol
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
+from websockets.typing import Subprotocol
+
+from broadcaster import __version__
+from broadcaster.console.model import Model
+from broadcaster.console.outbox import Entry, Outbox
+from broadcaster.errors import MessageError
+from broadcaster.protocol import (
+    SUBPROTOCOL,
+    Ack,
+    Error,
+    Event,
+    Hello,
+    History,
+    HistoryRequest,
+    Publish,
+    Snapshot,
+    Subscribe,
+    encode,
+    parse_server_message,
+)
+
+log = logging.getLogger("broadcaster.console")
+TRANSIENT: Final = frozenset({"internal", "rate_limited"})
+HISTORY_LIMIT: Final = 1000
+OPEN_TIMEOUT: Final = 5.0
+
+LinkState = Literal["connecting", "online", "offline", "refused"]
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    state: LinkState
+    detail: str = ""
+
+
+class Backoff:
+    """Full jitter: a random delay up to ``base · 2^n``, capped; ``reset`` once connected."""
+
+    def __init__(self, base: float = 0.05, cap: float = 2.0) -> None:
+        self.base, self.cap, self.attempt = base, cap, 0
+
+    def next(self) -> float:
+        ceiling = min(self.cap, self.base * 2**self.attempt)
+        self.attempt += 1
+        return random.uniform(0, ceiling)
+
+    def reset(self) -> None:
+        self.attempt = 0
+
+
+def endpoint(url: str, path: str) -> str:
+    return url.rstrip("/") + path
+
+
+async def open_link(url: str, token: str | None) -> ClientConnection:
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    return await connect(
+        url,
+        additional_headers=headers,
+        subprotocols=[Subprotocol(SUBPROTOCOL)],
+        user_agent_header=f"scorecast-console/{__version__}",
+        open_timeout=OPEN_TIMEOUT,
+    )
+
+
+def why_offline(exc: BaseException) -> Status:
+    """The link state an exception leaves, in words for the toolbar."""
+    if isinstance(exc, InvalidStatus) and exc.response.status_code in (401, 403):
+        code = exc.response.status_code
+        return Status("refused", f"the broadcaster refused the token (HTTP {code})")
+    if isinstance(exc, InvalidURI):
+        return Status("refused", f"not a ws:// or wss:// URL: {exc.uri}")
+    if isinstance(exc, ConnectionClosed):
+        return Status("offline", "connection lost")
+    if isinstance(exc, OSError | TimeoutError):
+        return Status("offline", "broadcaster unreachable")
+    return Status("offline", str(exc) or type(exc).__name__)
+
+
+async def reconnecting(
+    url: str,
+    token: str | None,
+    session: Callable[[ClientConnection], Any],
+    on_status: Callable[[Status], None],
+) -> None:
+    """Run ``session`` on a connection, for ever, reconnecting with backoff."""
+    backoff = Backoff()
+    while True:
+        on_status(Status("connecting"))
+        try:
+            async with await open_link(url, token) as ws:
+                backoff.reset()
+                on_status(Status("online"))
+                await session(ws)
+                status = Status("offline", "connection closed")
+        except asyncio.CancelledError:
+            raise
+        except (OSError, TimeoutError, ConnectionClosed, InvalidStatus, InvalidURI) as exc:
+            status = why_offline(exc)
+        except (MessageError, Retry) as exc:
+            status = Status("offline", str(exc))
+        if status.state == "refused":
+            backoff.attempt = 99  # no hurry: someone has to fix the token first
+        on_status(status)
+        await asyncio.sleep(backoff.next())
+
+
+class Retry(Exception):
+    """The broadcaster could not take an event just now: reconnect and resend."""
+
+
+class PublishListener(Protocol):
+    def published(self, entry: Entry, data: dict[str, Any], ack: Ack) -> None: ...
+    def refused(self, entry: Entry, code: str, message: str) -> None: ...
+    def link(self, status: Status) -> None: ...
+
+
+class Publisher:
+    """Sends the outbox in order and keeps its acks in order; resends after reconnects."""
+
+    def __init__(self, url: str, token: str, outbox: Outbox, listener: PublishListener) -> None:
+        self.url, self.token, self.outbox, self.listener = url, token, outbox, listener
+        self.status = Status("connecting")
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Something was queued or answered: look at the outbox again."""
+        self._wake.set()
+
+    def _set(self, status: Status) -> None:
+        self.status = status
+        self.listener.link(status)
+
+    async def run(self) -> None:
+        await reconnecting(endpoint(self.url, "/publish"), self.token, self._session, self._set)
+
+    async def _session(self, ws: ClientConnection) -> None:
+        hello = parse_server_message(await ws.recv())
+        log.debug("publishing to %s: %s", self.url, hello)
+        in_flight: deque[tuple[Entry, dict[str, Any]]] = deque()
+        sender = asyncio.create_task(self._send(ws, in_flight))
+        receiver = asyncio.create_task(self._receive(ws, in_flight))
+        try:
+            done, _ = await asyncio.wait({sender, receiver}, return_when=FIRST_COMPLETED)
+        finally:
+            for task in (sender, receiver):
+                task.cancel()
+            await asyncio.gather(sender, receiver, return_exceptions=True)
+        for task in done:
+            task.result()  # the reason this session ended, if it failed
+
+    async def _send(self, ws: ClientConnection, in_flight: deque[tuple[Entry, Any]]) -> None:
+        while True:
+            self._wake.clear()
+            pending = self.outbox.pending()
+            if len(pending) <= len(in_flight):
+                await self._wake.wait()
+                continue
+            entry = pending[len(in_flight)]
+            data = self._resolve(entry)
+            if data is None:
+                if self.outbox.refusal_of(entry.id) is None:  # its target is not acked yet
+                    await self._wake.wait()
+                continue
+            await ws.send(encode(Publish(entry.id, entry.game_id, entry.kind, data)), text=True)
+            in_flight.append((entry, data))
+
+    def _resolve(self, entry: Entry) -> dict[str, Any] | None:
+        """The data to send; an undo of a queued event gets that event's seq as target."""
+        if entry.ref is None:
+            return dict(entry.data)
+        seq = self.outbox.seq_of(entry.ref)
+        if seq is not None:
+            return {**entry.data, "target": seq}
+        if self.outbox.refusal_of(entry.ref) is not None:
+            message = "nothing to undo: the event it undoes was refused"
+            self.outbox.refused(entry.id, "invalid_event", message)
+            self.listener.refused(entry, "invalid_event", message)
+        return None
+
+    async def _receive(self, ws: ClientConnection, in_flight: deque[tuple[Entry, Any]]) -> None:
+        async for raw in ws:
+            msg = parse_server_message(raw)
+            if not isinstance(msg, Ack | Error):
+                continue
+            if not in_flight or msg.id != in_flight[0][0].id:
+                log.warning("unexpected reply from the broadcaster: %s", msg)
+                if isinstance(msg, Error) and msg.id is None:
+                    raise Retry(f"the broadcaster said: {msg.message}")
+                continue
+            entry, data = in_flight.popleft()
+            if isinstance(msg, Ack):
+                self.outbox.done(entry.id, msg.seq)
+                self.listener.published(entry, data, msg)
+            elif msg.code in TRANSIENT:
+                raise Retry(f"the broadcaster could not take it now: {msg.message}")
+            else:
+                self.outbox.refused(entry.id, msg.code, msg.message)
+                self.listener.refused(entry, msg.code, msg.message)
+            self.wake()
+
+
+class FeedLink:
+    """Follows ``/feed`` into the model; loads the current game's history."""
+
+    def __init__(
+        self,
+        url: str,
+        token: str | None,
+        model: Model,
+        on_change: Callable[[], None],
+        on_status: Callable[[Status], None],
+    ) -> None:
+        self.url, self.token, self.model = url, token, model
+        self.on_change, self.on_status = on_change, on_status
+        self.status = Status("connecting")
+        self.skew = 0.0  # broadcaster clock − ours
+        self.game: str | None = None  # the game whose history matters
+        self._ws: ClientConnection | None = None
+        self._streaming = False  # live events flow: a history asked now leaves no gap
+
+    def _set(self, status: Status) -> None:
+        self.status = status
+        self.on_status(status)
+
+    def follow(self, game_id: str | None) -> None:
+        """Make ``game_id`` the game whose past events are loaded."""
+        self.game = game_id
+        if self._streaming:
+            self._ask_history()
+
+    def _ask_history(self) -> None:
+        game, ws = self.game, self._ws
+        if game is None or ws is None:
+            return
+        record = self.model.games.get(game)
+        if record is not None and record.loaded:
+            return
+        request = HistoryRequest(game, f"{self.model.generation}:{game}", limit=HISTORY_LIMIT)
+        task = asyncio.get_running_loop().create_task(ws.send(encode(request), text=True))
+        task.add_done_callback(_ignore_closed)
+
+    async def run(self) -> None:
+        await reconnecting(endpoint(self.url, "/feed"), self.token, self._session, self._set)
+
+    async def _session(self, ws: ClientConnection) -> None:
+        hello = parse_server_message(await ws.recv())
+        if not isinstance(hello, Hello):
+            raise Retry(f"the broadcaster did not say hello: {hello}")
+        self.skew = hello.time - time.time()
+        resume = self.model.resume(hello.epoch)
+        self._ws = ws
+        try:
+            await ws.send(encode(Subscribe(["*"], resume=resume)), text=True)
+            self._streaming = resume is not None  # else wait for the snapshot
+            if self._streaming:
+                self._ask_history()
+            self.on_change()
+            async for raw in ws:
+                self._take(parse_server_message(raw))
+        finally:
+            self._ws, self._streaming = None, False
+
+    def _take(self, msg: object) -> None:
+        model = self.model
+        if isinstance(msg, Event):
+            model.on_event(msg)
+        elif isinstance(msg, Snapshot):
+            model.on_snapshot(msg)
+            self._streaming = True
+            self._ask_history()
+        elif isinstance(msg, History):
+            model.on_history(msg, _generation(msg.req))
+        elif isinstance(msg, Error) and msg.code == "unknown_game" and msg.req is not None:
+            model.on_no_history(str(msg.req).partition(":")[2], _generation(msg.req))
+        else:
+            return
+        self.on_change()
+
+
+def _generation(req: str | int | None) -> int:
+    head = str(req).partition(":")[0]
+    return int(head) if head.isdigit() else -1
+
+
+def _ignore_closed(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.debug("history request not sent: %s", task.exception())

@@ -1,0 +1,128 @@
+"""The interactive console: a prompt with completion, history and a live toolbar.
+
+prompt_toolkit's ``PromptSession`` runs in the same event loop as the links,
+so acks and the feed update the bottom toolbar while the operator types
+(``invalidate`` on every change, and a redraw twice a second for a running
+clock). Answers from the broadcaster are printed above the prompt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.input import Input
+from prompt_toolkit.output import Output
+from prompt_toolkit.patch_stdout import patch_stdout
+from prompt_toolkit.shortcuts import print_formatted_text
+from prompt_toolkit.styles import Style
+
+from broadcaster.console.completion import ConsoleCompleter
+from broadcaster.console.session import Console, Note
+
+STYLE = Style.from_dict(
+    {
+        "bottom-toolbar": "noreverse bg:#1c2833 #f4f6f7",
+        "bottom-toolbar.game": "bold #ffffff",
+        "bottom-toolbar.online": "#58d68d",
+        "bottom-toolbar.offline": "bold bg:#c0392b #ffffff",
+        "bottom-toolbar.pending": "bold #f5b041",
+        "bottom-toolbar.undo": "italic #aed6f1",
+        "ok": "#58d68d",
+        "queued": "#f5b041",
+        "refused": "bold #ec7063",
+        "error": "bold #ec7063",
+        "info": "",
+        "link": "#aed6f1",
+    }
+)
+
+Echo = Callable[[str, str], None]  # (style class, text)
+
+
+def print_echo(style: str, text: str) -> None:
+    print_formatted_text(FormattedText([(f"class:{style}", text)]), style=STYLE)
+
+
+def toolbar(console: Console) -> FormattedText:
+    """The toolbar text, its link state highlighted when it is not online."""
+    parts = console.toolbar().split(" │ ")
+    styled: list[tuple[str, str]] = [("class:bottom-toolbar.game", f" {parts[0]} ")]
+    for part in parts[1:]:
+        if part == "online":
+            cls = "online"
+        elif part.endswith("pending"):
+            cls = "pending"
+        elif part.startswith(("undone", "undo ")):
+            cls = "undo"
+        else:
+            cls = "offline"
+        styled += [("", "│"), (f"class:bottom-toolbar.{cls}", f" {part} ")]
+    return FormattedText(styled)
+
+
+def prompt_text(console: Console) -> str:
+    state = console.model.state(console.current) if console.current else None
+    if state is None:
+        return "> "
+    return f"{state.home.short}-{state.away.short}> "
+
+
+def make_session(
+    console: Console,
+    history: History,
+    input: Input | None = None,
+    output: Output | None = None,
+) -> PromptSession[str]:
+    return PromptSession(
+        history=history,
+        completer=ConsoleCompleter(console.context),
+        complete_while_typing=False,
+        bottom_toolbar=lambda: toolbar(console),
+        refresh_interval=0.5,
+        style=STYLE,
+        input=input,
+        output=output,
+    )
+
+
+async def run_repl(
+    console: Console,
+    history_path: Path | None,
+    *,
+    input: Input | None = None,
+    output: Output | None = None,
+    echo: Echo = print_echo,
+) -> int:
+    """Prompt until ``quit`` or Ctrl-D; the links run meanwhile. Returns the exit code."""
+    history: History = FileHistory(str(history_path)) if history_path else InMemoryHistory()
+    session = make_session(console, history, input, output)
+    console.on_change = session.app.invalidate
+    console.notify = lambda note: _note(echo, note)
+    echo("info", f"Scorecast console on {console.url} · help for commands · Tab completes")
+    guard = patch_stdout(raw=True) if output is None else contextlib.nullcontext()
+    with guard:
+        while True:
+            try:
+                line = await session.prompt_async(lambda: prompt_text(console))
+            except KeyboardInterrupt:
+                continue  # Ctrl-C drops the line being typed, as in a shell
+            except EOFError:
+                break
+            outcome = console.submit(line)
+            if outcome.kind == "quit":
+                break
+            if outcome.text:
+                echo(outcome.kind if outcome.kind == "error" else "info", outcome.text)
+    waiting = len(console.outbox.pending())
+    if waiting:
+        echo("queued", f"{waiting} event(s) stay queued; they go out when the console runs again")
+    return 0
+
+
+def _note(echo: Echo, note: Note) -> None:
+    echo(note.level, note.text)

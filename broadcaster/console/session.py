@@ -1,0 +1,293 @@
+"""The console core that the REPL and the script both drive.
+
+It owns the model, the outbox and the two links. ``submit`` acts on one line
+at once, without awaiting: a typo is an error and nothing else happens; an
+event goes to the outbox (on disk before ``submit`` returns) and the
+publisher is woken. Everything the operator should read comes out as
+``Note``s through ``notify``; the broadcaster's answer to a queued event can
+also be awaited (``reply``), which is how a script stops at a refusal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import msgspec
+
+from broadcaster.console import views
+from broadcaster.console.commands import Context, Emit, Quit, Show, Use, parse
+from broadcaster.console.describe import event_text, score_line
+from broadcaster.console.links import FeedLink, Publisher, Status
+from broadcaster.console.model import GameRecord, Model, Queued
+from broadcaster.console.outbox import Entry, Outbox
+from broadcaster.console.words import CommandError
+from broadcaster.protocol import Ack, GameState
+from broadcaster.sports import SPORTS, Sport
+
+log = logging.getLogger("broadcaster.console")
+NoteLevel = Literal["ok", "queued", "refused", "error", "info", "link"]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    level: NoteLevel
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The broadcaster's answer to one queued event."""
+
+    ok: bool
+    text: str
+    seq: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What ``submit`` did with a line: queued an event, showed something, or nothing."""
+
+    kind: Literal["queued", "shown", "error", "quit", "blank"]
+    text: str = ""
+    entry: Entry | None = None
+
+
+class Saved(msgspec.Struct):
+    """The current game and its last known state, so a restart offline can go on."""
+
+    current: str | None = None
+    state: GameState | None = None
+
+
+def load_saved(path: Path | None) -> Saved:
+    if path is None:
+        return Saved()
+    try:
+        return msgspec.json.decode(path.read_bytes(), type=Saved)
+    except (OSError, msgspec.DecodeError):
+        return Saved()
+
+
+class Console:
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        outbox: Outbox,
+        *,
+        feed_token: str | None = None,
+        sports: Mapping[str, Sport] = SPORTS,
+        current: str | None = None,
+        saved_path: Path | None = None,
+        notify: Callable[[Note], None] = lambda note: None,
+        on_change: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.url, self.outbox, self.notify, self.on_change = url, outbox, notify, on_change
+        self.model = Model(sports)
+        self.saved_path = saved_path
+        saved = load_saved(saved_path)
+        self.current = current or saved.current
+        if saved.state is not None and saved.state.game_id == self.current:
+            self.model.games[saved.state.game_id] = GameRecord(state=saved.state)
+        for entry in outbox.pending():
+            self.model.queue(_queued(entry))
+        self.undo_note = ""
+        self.publisher = Publisher(url, token, outbox, self)
+        self.feed = FeedLink(url, feed_token or token, self.model, self._changed, self._feed_link)
+        self.feed.follow(self.current)
+        self._waiters: dict[str, asyncio.Future[Reply]] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._answered = asyncio.Event()
+        self._was_online: bool | None = False  # None: told the operator it is offline
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        for coro in (self.publisher.run(), self.feed.run()):
+            task = loop.create_task(coro)
+            task.add_done_callback(self._link_died)
+            self._tasks.append(task)
+
+    def _link_died(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error("console link failed", exc_info=exc)
+            self.notify(Note("error", f"the console cannot go on: {exc}"))
+            for waiter in self._waiters.values():
+                if not waiter.done():
+                    waiter.set_result(Reply(False, f"the console cannot go on: {exc}"))
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._save()
+        self.outbox.close()
+
+    # ------------------------------------------------------------------ lines
+
+    def context(self) -> Context:
+        return Context(self.model, self.current, date.today())
+
+    def submit(self, line: str) -> Outcome:
+        """Act on one line typed (or read from a script)."""
+        try:
+            cmd = parse(line, self.context())
+        except CommandError as exc:
+            return Outcome("error", exc.message)
+        if cmd is None:
+            return Outcome("blank")
+        if isinstance(cmd, Quit):
+            return Outcome("quit")
+        if isinstance(cmd, Use):
+            self._use(cmd.game_id)
+            return Outcome("shown", f"current game: {self._game_title(cmd.game_id)}")
+        if isinstance(cmd, Show):
+            return Outcome("shown", self.show(cmd))
+        return self._queue(cmd, line.strip())
+
+    def _queue(self, emit: Emit, text: str) -> Outcome:
+        entry = self.outbox.add(
+            emit.game_id, emit.kind, emit.data, text=text, at=self.now(), ref=emit.ref
+        )
+        self.model.queue(_queued(entry))
+        if emit.kind == "game.create":
+            self._use(emit.game_id)
+        if emit.undone:
+            self.undo_note = f"undone: {emit.undone}"
+        self.publisher.wake()
+        self._changed()
+        if self.publisher.status.state != "online":
+            waiting = len(self.outbox.pending())
+            return Outcome("queued", f"queued (offline): {emit.summary} · {waiting} waiting", entry)
+        return Outcome("queued", "", entry)
+
+    def _use(self, game_id: str) -> None:
+        self.current = game_id
+        self.feed.follow(game_id)
+        self._save()
+        self._changed()
+
+    def show(self, cmd: Show) -> str:
+        return views.show(cmd, self.model, self.current, self.outbox.pending(), self.now())
+
+    def _game_title(self, game_id: str) -> str:
+        state = self.model.state(game_id)
+        return game_id if state is None else f"{game_id} ({score_line(state)})"
+
+    # ------------------------------------------------------------------ answers
+
+    def reply(self, entry: Entry) -> asyncio.Future[Reply]:
+        """The broadcaster's answer to ``entry``, when it comes."""
+        if entry.id not in self._waiters:
+            self._waiters[entry.id] = asyncio.get_running_loop().create_future()
+        return self._waiters[entry.id]
+
+    def _answer(self, entry: Entry, reply: Reply) -> None:
+        waiter = self._waiters.pop(entry.id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(reply)
+        self._answered.set()
+
+    async def drained(self) -> None:
+        """Return once every queued event has been answered."""
+        while self.outbox.pending():
+            self._answered.clear()
+            await self._answered.wait()
+
+    def published(self, entry: Entry, data: dict[str, Any], ack: Ack) -> None:
+        self.model.on_ack(entry.id, ack.seq, ack.state, data)
+        text = f"✓ {ack.seq} {event_text(entry.kind, data, ack.state)} · {score_line(ack.state)}"
+        self.notify(Note("ok", text))
+        self._answer(entry, Reply(True, text, ack.seq))
+        if entry.game_id == self.current:
+            self._save()
+        self._changed()
+
+    def refused(self, entry: Entry, code: str, message: str) -> None:
+        self.model.on_refused(entry.id)
+        reason = _in_words(entry, code, message)
+        text = f"✗ refused: {entry.text or entry.kind}: {reason}"
+        if entry.kind == "correction" and entry.data.get("action") == "void":
+            self.undo_note = f"undo refused: {reason}"
+        self.notify(Note("refused", text))
+        self._answer(entry, Reply(False, text))
+        self._changed()
+
+    def link(self, status: Status) -> None:
+        """The publisher's link changed: say so when it matters to the operator."""
+        if status.state == "refused":
+            self.notify(Note("error", status.detail))
+            for entry in self.outbox.pending():
+                self._answer(entry, Reply(False, status.detail))
+        elif status.state == "online":
+            if not self._was_online:
+                waiting = len(self.outbox.pending())
+                sending = f"; sending {waiting} queued event(s)" if waiting else ""
+                self.notify(Note("link", f"connected to {self.url}{sending}"))
+            self._was_online = True
+        elif status.state == "offline" and self._was_online is not None:
+            self.notify(
+                Note(
+                    "link",
+                    f"broadcaster unreachable ({status.detail}): events are queued "
+                    "on disk and go out in order when it is back",
+                )
+            )
+            self._was_online = None  # said once, until it is back
+        self._changed()
+
+    def _feed_link(self, status: Status) -> None:
+        self._changed()
+
+    def _changed(self) -> None:
+        self.on_change()
+
+    # ------------------------------------------------------------------ views
+
+    def now(self) -> float:
+        """The broadcaster's clock, as far as the console can tell."""
+        return time.time() + self.feed.skew
+
+    def toolbar(self) -> str:
+        state = self.model.state(self.current) if self.current else None
+        return views.toolbar(
+            state,
+            self.current,
+            self.publisher.status,
+            len(self.outbox.pending()),
+            self.undo_note,
+            self.now(),
+        )
+
+    def _save(self) -> None:
+        if self.saved_path is None:
+            return
+        state = self.model.state(self.current) if self.current else None
+        saved = msgspec.json.encode(Saved(self.current, state))
+        tmp = self.saved_path.with_suffix(".tmp")
+        with contextlib.suppress(OSError):  # a convenience, not a promise
+            tmp.write_bytes(saved)
+            tmp.replace(self.saved_path)
+
+
+def _queued(entry: Entry) -> Queued:
+    return Queued(entry.id, entry.game_id, entry.kind, entry.data, entry.text, entry.at, entry.ref)
+
+
+def _in_words(entry: Entry, code: str, message: str) -> str:
+    """A refusal as the operator should read it."""
+    if code == "unknown_game":
+        return f"the broadcaster has no game {entry.game_id} (new creates one)"
+    if code == "duplicate_id":
+        return "the broadcaster holds another event under this id; type it again"
+    return message

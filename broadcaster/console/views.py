@@ -1,0 +1,102 @@
+"""What the local commands show (``games``, ``log``, ``pending``, ``help``) and the toolbar.
+
+Pure text from the model: the REPL and the script print it, tests read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from broadcaster.console.commands import Show
+from broadcaster.console.describe import event_text, game_line
+from broadcaster.console.helptext import help_text
+from broadcaster.console.links import Status
+from broadcaster.console.model import Model
+from broadcaster.console.outbox import Entry
+from broadcaster.protocol import GameState
+
+LOG_DEFAULT = 15
+LINK_WORDS = {
+    "online": "online",
+    "connecting": "connecting…",
+    "offline": "OFFLINE",
+    "refused": "REFUSED",
+}
+
+
+def show(cmd: Show, model: Model, current: str | None, pending: Sequence[Entry], now: float) -> str:
+    state = model.state(current) if current else None
+    if cmd.topic == "help":
+        return help_text(cmd.arg, state, model.sports)
+    if cmd.topic == "games":
+        return games(model, current, now)
+    if cmd.topic == "pending":
+        return pending_text(model, pending)
+    return log(model, current, cmd.arg)
+
+
+def games(model: Model, current: str | None, now: float) -> str:
+    lines = []
+    for game_id in model.game_ids():
+        state = model.state(game_id)
+        mark = "*" if game_id == current else " "
+        line = game_line(state, now) if state is not None else "not known yet"
+        lines.append(f"{mark} {game_id}  {line}")
+    return "\n".join(lines) or "no games yet: new SPORT LEAGUE HOME AWAY creates one"
+
+
+def pending_text(model: Model, pending: Sequence[Entry]) -> str:
+    if not pending:
+        return "nothing waiting: every event is with the broadcaster"
+    lines = [f"{len(pending)} waiting, oldest first:"]
+    for entry in pending:
+        state = model.state(entry.game_id)
+        lines.append(f"  {entry.game_id}: {event_text(entry.kind, entry.data, state)}")
+    return "\n".join(lines)
+
+
+def log(model: Model, current: str | None, arg: str) -> str:
+    """The current game's newest events with their seq numbers (for void and amend)."""
+    if current is None:
+        return "no current game"
+    count = int(arg) if arg.strip().isdigit() else LOG_DEFAULT
+    state = model.state(current)
+    record = model.games.get(current)
+    voided = model.voided(current)
+    lines = []
+    if record is not None:
+        for seq in sorted(record.events)[-count:]:
+            ev = record.events[seq]
+            mark = "   (voided)" if seq in voided else ""
+            lines.append(f"{seq:>6}  {event_text(ev.kind, ev.data, state)}{mark}")
+    for q in model.queued_for(current):
+        lines.append(f"{'…':>6}  {event_text(q.kind, q.data, state)}   (queued)")
+    lines = lines[-count:]
+    if record is None or not record.loaded:
+        lines.insert(0, "(the game's past is not loaded yet; only recent events)")
+    return "\n".join(lines) or "no events yet"
+
+
+def toolbar(
+    state: GameState | None,
+    current: str | None,
+    link: Status,
+    pending: int,
+    undo: str,
+    now: float,
+) -> str:
+    """``BOS 87–84 LAL · Q3 7:11 ▶ · live │ online │ 2 pending │ undone: seq 42 …``."""
+    if current is None:
+        game = "no game: new … or use GAME"
+    elif state is None:
+        game = f"{current} (not known yet)"
+    else:
+        game = game_line(state, now)
+    parts = [game, LINK_WORDS[link.state]]
+    if link.state != "online" and link.detail:
+        parts[-1] += f" ({link.detail})"
+    if pending:
+        parts.append(f"{pending} pending")
+    if undo:
+        parts.append(undo)
+    return " │ ".join(parts)
