@@ -132,6 +132,8 @@ def event_text(kind: str, data: Mapping[str, Any], state: GameState) -> str:
         gained = f"+{points}" if isinstance(points, int) else "score"
         base = text or player or "score"
         return f"{gained} {team}: {base}" if team else f"{gained}: {base}"
+    if kind == "play" and text:
+        return f"{team}: {text}" if team else text
     if kind == "game.create":
         return f"{state.home.name} v {state.away.name} ({state.league})"
     if kind == "game.start":
