@@ -59,6 +59,8 @@ from broadcaster.protocol import (
 log = logging.getLogger("broadcaster.server")
 _json = msgspec.json.Encoder()
 CATCH_UP_PAGE = 500
+RATE_MESSAGE = "more messages per second than this connection is allowed"
+Replies = asyncio.Queue[tuple[float, asyncio.Future[Ack] | Error] | None]
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ class Broadcaster:
         self._everything: set[ServerConnection] = set()  # live, every game
         self._narrow: set[Subscriber] = set()  # live, a subset
         self._publishers: dict[ServerConnection, str] = {}
+        self._replies: dict[ServerConnection, Replies] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._ids = count(1)
         hub.listeners.append(self._on_commit)
@@ -210,7 +213,11 @@ class Broadcaster:
         self._closing = True
         log.info("shutdown: no new publishes, flushing the journal")
         await self.hub.flushed()
-        await asyncio.sleep(0)  # let publisher writers send their last acks
+        joins = [asyncio.ensure_future(q.join()) for q in self._replies.values()]
+        if joins:  # every publisher gets its last acks (unless it stopped reading)
+            _, late = await asyncio.wait(joins, timeout=5)
+            for join in late:
+                join.cancel()
         if self._server is not None:
             log.info("shutdown: closing %d connection(s) with 1001", len(self._server.connections))
             self._server.close()  # stops listening, closes with 1001 (going away)
@@ -283,7 +290,10 @@ class Broadcaster:
         hello = Hello(
             self.hub.epoch, self.hub.committed_seq, time.time(), heartbeat=self.limits.ping_interval
         )
-        await ws.send(encode(hello), text=True)
+        try:
+            await ws.send(encode(hello), text=True)
+        except ConnectionClosed:
+            return
         if path == "/publish":
             await self._publish_session(ws)
         else:
@@ -303,10 +313,10 @@ class Broadcaster:
             return True
         return False
 
-    async def _over_rate(self, ws: ServerConnection, what: str) -> None:
-        log.warning("closing %s: %s rate exceeded", _peer(ws), what)
-        await self._reply(ws, Error("rate_limited", f"more {what} than allowed per second"))
-        self._close_soon(ws, CLOSE_POLICY, f"{what} rate exceeded")
+    async def _over_rate(self, ws: ServerConnection) -> None:
+        log.warning("closing %s: request rate exceeded", _peer(ws))
+        await self._reply(ws, Error("rate_limited", RATE_MESSAGE))
+        self._close_soon(ws, CLOSE_POLICY, "request rate exceeded")
 
     def _close_soon(self, ws: ServerConnection, code: int, reason: str) -> None:
         """Start the closing handshake; the session keeps reading (and dropping)
@@ -321,7 +331,8 @@ class Broadcaster:
         publisher = f"{agent} from {_peer(ws)} #{next(self._ids)}"
         self._publishers[ws] = publisher
         log.info("publisher connected: %s", publisher)
-        replies: asyncio.Queue[tuple[float, asyncio.Future[Ack] | Error] | None] = asyncio.Queue()
+        replies: Replies = asyncio.Queue()
+        self._replies[ws] = replies
         writer = self._spawn(self._write_replies(ws, replies))
         bucket = TokenBucket(self.limits.publish_rate)
         window = BadMessages(self.limits.bad_messages, self.limits.bad_window)
@@ -332,24 +343,33 @@ class Broadcaster:
                 if doomed:
                     continue
                 if not bucket.allow(time.monotonic()):
-                    await replies.join()
-                    await self._over_rate(ws, "publishes")
+                    log.warning("closing %s: publish rate exceeded", _peer(ws))
+                    replies.put_nowait((received, Error("rate_limited", RATE_MESSAGE)))
                     doomed = True
-                    continue
-                try:
-                    msg = parse_client_message(raw)
-                except MessageError as exc:
-                    await replies.join()  # keep replies in the order of the messages
-                    doomed = await self._bad(ws, exc, window)
-                    continue
-                replies.put_nowait((received, self._accept(msg, publisher)))
+                elif isinstance(reply := self._parse_publish(raw, publisher), MessageError):
+                    replies.put_nowait((received, error_message(reply)))
+                    doomed = window.add(time.monotonic())
+                else:
+                    replies.put_nowait((received, reply))
+                if doomed:
+                    await replies.join()  # the last replies go out before the close frame
+                    self._close_soon(ws, CLOSE_POLICY, "rate or bad-message limit exceeded")
         except ConnectionClosed:
             pass
         finally:
             replies.put_nowait(None)
             await asyncio.gather(writer, return_exceptions=True)
             del self._publishers[ws]
+            del self._replies[ws]
             log.info("publisher gone: %s", publisher)
+
+    def _parse_publish(
+        self, raw: str | bytes, publisher: str
+    ) -> asyncio.Future[Ack] | Error | MessageError:
+        try:
+            return self._accept(parse_client_message(raw), publisher)
+        except MessageError as exc:
+            return exc
 
     def _accept(self, msg: object, publisher: str) -> asyncio.Future[Ack] | Error:
         if not isinstance(msg, Publish):
@@ -371,7 +391,7 @@ class Broadcaster:
     async def _write_replies(
         self,
         ws: ServerConnection,
-        replies: asyncio.Queue[tuple[float, asyncio.Future[Ack] | Error] | None],
+        replies: Replies,
     ) -> None:
         """Send acks and errors in the order the publishes came."""
         while (item := await replies.get()) is not None:
@@ -406,7 +426,7 @@ class Broadcaster:
                 if doomed:
                     continue
                 if not bucket.allow(time.monotonic()):
-                    await self._over_rate(ws, "requests")
+                    await self._over_rate(ws)
                     doomed = True
                     self._drop(sub)
                     continue
