@@ -17,6 +17,7 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import qasync
 from PySide6.QtCore import QTimer
@@ -106,11 +107,11 @@ async def run_app(
         window.deleteLater()
 
 
-async def start_demo(window: MainWindow):  # type: ignore[no-untyped-def]  # Demo: lazy import
+async def start_demo(window: MainWindow, folder: Path | None = None):  # type: ignore[no-untyped-def]
     """Start the embedded broadcaster (imported only for --demo: it is not small)."""
     from desktop.demo import Demo, load_scripts
 
-    folder = feeds_dir()
+    folder = feeds_dir() if folder is None else folder
     scripts, problems = load_scripts(folder)
     for problem in problems:
         log.warning("demo: skipping feed %s", problem)

@@ -1,0 +1,48 @@
+"""The ``scoreboard`` command itself, run as a user runs it (a real process)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from configparser import ConfigParser
+from pathlib import Path
+
+TIMEOUT = 60
+
+
+def scoreboard(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+def test_help_names_every_option() -> None:
+    result = scoreboard("--help")
+    assert result.returncode == 0
+    for option in ("--url", "--token", "--demo"):
+        assert option in result.stdout
+
+
+def test_it_paints_and_keeps_the_url_given_on_the_command_line(tmp_path: Path) -> None:
+    ini = tmp_path / "settings.ini"
+    result = scoreboard("--settings", str(ini), "--url", "ws://127.0.0.1:9", "--quit-after-paint")
+    assert result.returncode == 0, result.stderr
+    assert "first paint:" in result.stdout
+    stored = ConfigParser()
+    stored.read(ini)
+    assert stored["General"]["url"] == "ws://127.0.0.1:9"
+    assert "window" in stored  # geometry kept for the next start
+
+
+def test_the_demo_starts_and_quits_cleanly(tmp_path: Path) -> None:
+    result = scoreboard("--settings", str(tmp_path / "s.ini"), "--demo", "--quit-after-paint")
+    assert result.returncode == 0, result.stderr
+    assert "first paint:" in result.stdout
+    assert "Traceback" not in result.stderr
