@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 demo: $(STAMP)
-	$(BIN)/broadcaster serve --port 8765 --db "$${TMPDIR:-/tmp}/scorecast-demo.sqlite3"
+	$(BIN)/scoreboard --demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
