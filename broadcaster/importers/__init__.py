@@ -56,7 +56,7 @@ def run_import(
     matches: str | None = None,
     only: list[str] | None = None,
     together: bool = False,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> int:
     """Write the feed of ``path`` to ``out``; returns the number of games."""
     try:
@@ -65,6 +65,7 @@ def run_import(
         raise LocalError(f"{path}: {exc}") from exc
     if only:
         games = [g for g in games if any(o in g.game_id for o in only)]
+    out = out or sys.stdout
     for line in feed_lines(games, together=together):
         out.write(line + "\n")
     return len(games)

@@ -36,7 +36,7 @@ TEAMS = {
 }  # fmt: skip
 INTERMISSION = 18 * 60.0
 MINUTES = re.compile(r"\((\d+) min\)")
-INFRACTION = re.compile(r"#\d+ [^ ]+ ([^(]+)\(|TEAM ([^(]+)\(")
+INFRACTION = re.compile(r"#\d+\s+\S+\s+([^(]+)\(|TEAM\s+([^(]+)\(")
 
 
 def league_of(game_id: str) -> str:

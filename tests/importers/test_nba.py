@@ -1,4 +1,4 @@
-"""NBA play-by-play (stats and live JSON): the rules' running score is the source's, at every record.
+"""NBA play-by-play (stats, live JSON): the rules' running score is the source's at every record.
 
 The importers derive points from the play (made shot, 3PT, free throw), never
 from the score columns; these tests hold the rules to those columns.

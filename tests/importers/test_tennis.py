@@ -87,8 +87,9 @@ def test_slam_games_points_and_server_after_every_point(points_file: str) -> Non
             row, d = rows[step.ref or 0], after.detail
             set_over = int(row["SetWinner"]) or d["winner"]
             games_now = d["sets"][-1] if set_over else d["games"]
-            assert (games_now["home"], games_now["away"]) == (
-                int(row["P1GamesWon"]), int(row["P2GamesWon"])), (row["match_id"], row["PointNumber"])  # fmt: skip
+            where = (row["match_id"], row["PointNumber"])
+            listed = (int(row["P1GamesWon"]), int(row["P2GamesWon"]))
+            assert (games_now["home"], games_now["away"]) == listed, where
             assert (d["display"]["home"], d["display"]["away"]) == (row["P1Score"], row["P2Score"])
             server = tennis_slam.server_side(row["PointServer"])
             if before.detail["server"] is not None and server != before.detail["server"]:
@@ -105,7 +106,8 @@ def test_wimbledon_2011_final() -> None:
     folded = fold(game)
     final = folded.final
     assert (final.home.name, final.away.name) == ("Rafael Nadal", "Novak Djokovic")
-    assert [(s["home"], s["away"]) for s in final.detail["sets"]] == [(4, 6), (1, 6), (6, 1), (3, 6)]
+    sets = [(s["home"], s["away"]) for s in final.detail["sets"]]
+    assert sets == [(4, 6), (1, 6), (6, 1), (3, 6)]
     assert final.detail["winner"] == "away"
     assert (final.home.score, final.away.score) == (1, 3)
     won = [s.data["team"] for s in game.steps if s.kind == "point"]
@@ -118,7 +120,7 @@ def test_wimbledon_2011_final() -> None:
 
 
 def test_mixed_doubles_match_tiebreak_and_no_ad() -> None:
-    rows, games = slam("tennis/slam_2019-usopen-points-mixed.csv")
+    _, games = slam("tennis/slam_2019-usopen-points-mixed.csv")
     by_id = {g.game_id[12:]: fold(g).final for g in games}
     mtb = by_id["2019-usopen-5104"]
     assert mtb.detail["sets"][-1] == {"home": 0, "away": 1, "tiebreak": {"home": 11, "away": 13}}
