@@ -364,17 +364,23 @@ def clock_text(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
+def a_sport(sport: Sport) -> str:
+    """``"a basketball"``, ``"an ice hockey"``: the sport in an operator's words."""
+    noun = sport.name.replace("_", " ")
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
 def _score(sport: Sport, state: GameState, d: ScoreData, time: float) -> GameState:
     require_live(state, "score")
     points = d.points
     allowed = or_list(sorted(sport.points))
     if points is None:
         if len(sport.points) != 1:
-            raise RuleViolation(f"a {sport.name} score needs points: {allowed}")
+            raise RuleViolation(f"{a_sport(sport)} score needs points: {allowed}")
         (points,) = sport.points
     if points not in sport.points:
         unit = "point" if sport.points == {1} else "points"
-        raise RuleViolation(f"a {sport.name} score is {allowed} {unit}, not {points}")
+        raise RuleViolation(f"{a_sport(sport)} score is {allowed} {unit}, not {points}")
     if sport.score_check is not None:
         sport.score_check(state, d)
     return with_score(state, d.team, points)

@@ -24,6 +24,7 @@ from broadcaster.sports.base import (
     ScoreData,
     Sport,
     bump,
+    or_list,
     per_side,
     require_live,
     require_period,
@@ -78,11 +79,11 @@ def can_start_period(state: GameState, number: int) -> str | None:
     if number != state.period.number + 1:
         nxt = period(state.league, state.period.number + 1).label
         return f"the next period is {nxt}, not {number}"
-    if number > REGULATION and not tied(state):
-        return "overtime is only played when the score is tied"
     last = shootout_period(state.league)
     if last is not None and number > last:
         return "the shoot-out is the last period"
+    if number > REGULATION and not tied(state):
+        return "overtime is only played when the score is tied"
     return None
 
 
@@ -157,7 +158,7 @@ class ShootoutData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 def _penalty(sport: Sport, state: GameState, d: PenaltyData, time: float) -> GameState:
     require_period(state, "penalty")
     if d.minutes not in MINUTES:
-        allowed = ", ".join(str(m) for m in sorted(MINUTES))
+        allowed = or_list(sorted(MINUTES))
         raise RuleViolation(f"a hockey penalty is {allowed} minutes, not {d.minutes}")
     entry = {
         "team": d.team,
