@@ -189,6 +189,17 @@ class Model:
         record = self.games.get(game_id)
         return None if record is None else record.events.get(seq)
 
+    def describe(
+        self, game_id: str, kind: str, data: Mapping[str, Any], state: GameState | None
+    ) -> str:
+        """An event in words; a correction also names the event it corrects."""
+        text = event_text(kind, data, state)
+        target = data.get("target") if kind == "correction" else None
+        logged = self.logged(game_id, target) if isinstance(target, int) else None
+        if logged is not None:
+            text += f" ({event_text(logged.kind, logged.data, state)})"
+        return text
+
     def voided(self, game_id: str) -> set[int]:
         record = self.games.get(game_id)
         if record is None:

@@ -97,14 +97,16 @@ async def run_repl(
     input: Input | None = None,
     output: Output | None = None,
     echo: Echo = print_echo,
+    session: PromptSession[str] | None = None,
 ) -> int:
     """Prompt until ``quit`` or Ctrl-D; the links run meanwhile. Returns the exit code."""
-    history: History = FileHistory(str(history_path)) if history_path else InMemoryHistory()
-    session = make_session(console, history, input, output)
+    if session is None:
+        history: History = FileHistory(str(history_path)) if history_path else InMemoryHistory()
+        session = make_session(console, history, input, output)
     console.on_change = session.app.invalidate
     console.notify = lambda note: _note(echo, note)
     echo("info", f"Scorecast console on {console.url} · help for commands · Tab completes")
-    guard = patch_stdout(raw=True) if output is None else contextlib.nullcontext()
+    guard = patch_stdout(raw=True) if echo is print_echo else contextlib.nullcontext()
     with guard:
         while True:
             try:

@@ -24,7 +24,7 @@ import msgspec
 
 from broadcaster.console import views
 from broadcaster.console.commands import Context, Emit, Quit, Show, Use, parse
-from broadcaster.console.describe import event_text, score_line
+from broadcaster.console.describe import score_line
 from broadcaster.console.links import FeedLink, Publisher, Status
 from broadcaster.console.model import GameRecord, Model, Queued
 from broadcaster.console.outbox import Entry, Outbox
@@ -206,7 +206,8 @@ class Console:
 
     def published(self, entry: Entry, data: dict[str, Any], ack: Ack) -> None:
         self.model.on_ack(entry.id, ack.seq, ack.state, data)
-        text = f"✓ {ack.seq} {event_text(entry.kind, data, ack.state)} · {score_line(ack.state)}"
+        what = self.model.describe(entry.game_id, entry.kind, data, ack.state)
+        text = f"✓ {ack.seq} {what} · {score_line(ack.state)}"
         self.notify(Note("ok", text))
         self._answer(entry, Reply(True, text, ack.seq))
         if entry.game_id == self.current:

@@ -68,7 +68,7 @@ def log(model: Model, current: str | None, arg: str) -> str:
         for seq in sorted(record.events)[-count:]:
             ev = record.events[seq]
             mark = "   (voided)" if seq in voided else ""
-            lines.append(f"{seq:>6}  {event_text(ev.kind, ev.data, state)}{mark}")
+            lines.append(f"{seq:>6}  {model.describe(current, ev.kind, ev.data, state)}{mark}")
     for q in model.queued_for(current):
         lines.append(f"{'…':>6}  {event_text(q.kind, q.data, state)}   (queued)")
     lines = lines[-count:]
