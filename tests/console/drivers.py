@@ -175,3 +175,15 @@ async def journal_seq(feed_url: str) -> int:
 
 def outbox_lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+@contextlib.asynccontextmanager
+async def operator(
+    url: str, data_dir: Path, history: Path | None = None, **kwargs: Any
+) -> AsyncIterator[Typist]:
+    """A console core with the REPL running on it, ready to be typed into."""
+    async with (
+        console_on(url, data_dir, **kwargs) as console,
+        Typist(console, history).running() as typist,
+    ):
+        yield typist

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from broadcaster.console.completion import ConsoleCompleter
-from tests.console.drivers import Typist, console_on, history, journal_seq, watching
+from tests.console.drivers import history, journal_seq, operator, watching
 from tests.helpers.proc import BroadcasterProcess
 
 GAME = "nba-game"
@@ -27,13 +27,13 @@ async def test_a_whole_basketball_game_typed_in_reaches_a_subscriber(
     history_file = tmp_path / "history"
     async with (
         watching(broadcaster.feed) as watcher,
-        console_on(broadcaster.url, tmp_path) as console,
+        operator(broadcaster.url, tmp_path, history_file) as typist,
     ):
-        async with Typist(console, history_file).running() as typist:
-            typist.type(*lines)
-            await typist.until_said("game.end", "ok")
-            await watcher.until(lambda evs: len(evs) == len(lines))
-            assert console.toolbar().startswith("BOS 5–4 LAL · Q4 0:00 ■ · final")
+        console = typist.console
+        typist.type(*lines)
+        await typist.until_said("game.end", "ok")
+        await watcher.until(lambda evs: len(evs) == len(lines))
+        assert console.toolbar().startswith("BOS 5–4 LAL · Q4 0:00 ■ · final")
     kinds = watcher.kinds()
     assert kinds == [
         "game.create", "game.start", "period.start", "clock.set",
@@ -56,33 +56,33 @@ async def test_a_whole_basketball_game_typed_in_reaches_a_subscriber(
 async def test_the_toolbar_follows_the_game_live(
     broadcaster: BroadcasterProcess, tmp_path: Path
 ) -> None:
-    async with console_on(broadcaster.url, tmp_path) as console:
-        async with Typist(console, None).running() as typist:
-            typist.type(NEW, "start", "ps")
-            await typist.changes.until(lambda: "Q1 " in console.toolbar())
-            assert " ▶ · live" in console.toolbar()  # a period starts with the clock running
-            typist.type("stop 10:00", "h3 Tatum")
-            await typist.until_said("score BOS +3", "ok")
-            assert console.toolbar() == "BOS 3–0 LAL · Q1 10:00 ■ · live │ online"
-            assert typist.said("✓ 5 score BOS +3 Tatum · BOS 3–0 LAL", "ok")
+    async with operator(broadcaster.url, tmp_path) as typist:
+        console = typist.console
+        typist.type(NEW, "start", "ps")
+        await typist.changes.until(lambda: "Q1 " in console.toolbar())
+        assert " ▶ · live" in console.toolbar()  # a period starts with the clock running
+        typist.type("stop 10:00", "h3 Tatum")
+        await typist.until_said("score BOS +3", "ok")
+        assert console.toolbar() == "BOS 3–0 LAL · Q1 10:00 ■ · live │ online"
+        assert typist.said("✓ 5 score BOS +3 Tatum · BOS 3–0 LAL", "ok")
 
 
 @pytest.mark.asyncio
 async def test_a_refused_event_is_explained_and_leaves_nothing_behind(
     broadcaster: BroadcasterProcess, tmp_path: Path
 ) -> None:
-    async with console_on(broadcaster.url, tmp_path) as console:
-        async with Typist(console, None).running() as typist:
-            typist.type(NEW, "start", "ps")
-            await typist.until_said("period.start", "ok")
-            before = await journal_seq(broadcaster.feed)
-            typist.type("final")  # a basketball game cannot end in Q1
-            reason = await typist.until_said("refused", "refused")
-            assert reason == ("✗ refused: final: a basketball game lasts 4 quarters; this is Q1")
-            typist.type("h4", "foul Tatum")  # typos: never sent at all
-            await typist.until_said("foul needs a team (h, a, BOS or LAL)", "error")
-            assert typist.said("a basketball score is 1, 2 or 3 points, not 4", "error")
-            assert console.outbox.pending() == []  # nothing left to retry for ever
+    async with operator(broadcaster.url, tmp_path) as typist:
+        console = typist.console
+        typist.type(NEW, "start", "ps")
+        await typist.until_said("period.start", "ok")
+        before = await journal_seq(broadcaster.feed)
+        typist.type("final")  # a basketball game cannot end in Q1
+        reason = await typist.until_said("refused", "refused")
+        assert reason == ("✗ refused: final: a basketball game lasts 4 quarters; this is Q1")
+        typist.type("h4", "foul Tatum")  # typos: never sent at all
+        await typist.until_said("foul needs a team (h, a, BOS or LAL)", "error")
+        assert typist.said("a basketball score is 1, 2 or 3 points, not 4", "error")
+        assert console.outbox.pending() == []  # nothing left to retry for ever
         assert await journal_seq(broadcaster.feed) == before
     stored = await history(broadcaster.feed, GAME)
     assert [e["kind"] for e in stored] == ["game.create", "game.start", "period.start"]
@@ -92,18 +92,18 @@ async def test_a_refused_event_is_explained_and_leaves_nothing_behind(
 async def test_undo_voids_the_last_events_one_by_one(
     broadcaster: BroadcasterProcess, tmp_path: Path
 ) -> None:
-    async with console_on(broadcaster.url, tmp_path) as console:
-        async with Typist(console, None).running() as typist:
-            typist.type(NEW, "start", "ps", "h3 Tatum", "a2 James")
-            await typist.until_said("score LAL +2", "ok")
-            typist.type("undo")
-            await typist.until_said("void seq 5 (score LAL +2 James)", "ok")
-            assert "undone: seq 5 score LAL +2 James" in console.toolbar()
-            typist.type("undo")
-            await typist.until_said("void seq 4 (score BOS +3 Tatum) · BOS 0–0 LAL", "ok")
-            assert "undone: seq 4 score BOS +3 Tatum" in console.toolbar()
-            typist.type("undo", "undo", "undo")  # period.start, game.start, then nothing
-            await typist.until_said("nothing to undo in this game", "error")
+    async with operator(broadcaster.url, tmp_path) as typist:
+        console = typist.console
+        typist.type(NEW, "start", "ps", "h3 Tatum", "a2 James")
+        await typist.until_said("score LAL +2", "ok")
+        typist.type("undo")
+        await typist.until_said("void seq 5 (score LAL +2 James)", "ok")
+        assert "undone: seq 5 score LAL +2 James" in console.toolbar()
+        typist.type("undo")
+        await typist.until_said("void seq 4 (score BOS +3 Tatum) · BOS 0–0 LAL", "ok")
+        assert "undone: seq 4 score BOS +3 Tatum" in console.toolbar()
+        typist.type("undo", "undo", "undo")  # period.start, game.start, then nothing
+        await typist.until_said("nothing to undo in this game", "error")
     stored = await history(broadcaster.feed, GAME)
     corrections = [e["data"] for e in stored if e["kind"] == "correction"]
     assert corrections == [
@@ -119,25 +119,25 @@ async def test_undo_voids_the_last_events_one_by_one(
 async def test_tab_completes_commands_games_teams_and_players(
     broadcaster: BroadcasterProcess, tmp_path: Path
 ) -> None:
-    async with console_on(broadcaster.url, tmp_path) as console:
-        async with Typist(console, None).running() as typist:
-            typist.type(NEW, "start", "ps", "a2 LeBron James")
-            await typist.until_said("score LAL +2", "ok")
-            completer = ConsoleCompleter(console.context)
-            assert words(completer, "un") == ["undo"]
-            assert "foul" in words(completer, "fo") and "final" in words(completer, "f")
-            assert words(completer, "use ") == [GAME]
-            assert words(completer, "foul ") == ["h", "a", "BOS", "LAL"]
-            assert words(completer, "foul l") == ["LAL"]
-            assert words(completer, "foul a Le") == ["LeBron James"]
-            assert words(completer, "h3 Le") == []  # he plays for the away team
-            assert "shooting" not in words(completer, "foul a ")  # type is free text
-            assert words(completer, "new ") == sorted(console.model.sports)
-            # and through the keyboard: Tab inserts the one match
-            typist.press("foul a Le\t")
-            await typist.until_typed("foul a LeBron James")
-            typist.press("\r")
-            await typist.until_said("foul LAL LeBron James", "ok")
+    async with operator(broadcaster.url, tmp_path) as typist:
+        console = typist.console
+        typist.type(NEW, "start", "ps", "a2 LeBron James")
+        await typist.until_said("score LAL +2", "ok")
+        completer = ConsoleCompleter(console.context)
+        assert words(completer, "un") == ["undo"]
+        assert "foul" in words(completer, "fo") and "final" in words(completer, "f")
+        assert words(completer, "use ") == [GAME]
+        assert words(completer, "foul ") == ["h", "a", "BOS", "LAL"]
+        assert words(completer, "foul l") == ["LAL"]
+        assert words(completer, "foul a Le") == ["LeBron James"]
+        assert words(completer, "h3 Le") == []  # he plays for the away team
+        assert "shooting" not in words(completer, "foul a ")  # type is free text
+        assert words(completer, "new ") == sorted(console.model.sports)
+        # and through the keyboard: Tab inserts the one match
+        typist.press("foul a Le\t")
+        await typist.until_typed("foul a LeBron James")
+        typist.press("\r")
+        await typist.until_said("foul LAL LeBron James", "ok")
 
 
 def words(completer: ConsoleCompleter, text: str) -> list[str]:
