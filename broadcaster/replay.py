@@ -138,7 +138,10 @@ async def replay(
     while done < len(items):
         try:
             async with connect(
-                target, additional_headers=headers, subprotocols=[Subprotocol(SUBPROTOCOL)], open_timeout=10
+                target,
+                additional_headers=headers,
+                subprotocols=[Subprotocol(SUBPROTOCOL)],
+                open_timeout=10,
             ) as ws:
                 done = await _session(ws, items, done, pacer, result, catch_up=speed is not None)
         except InvalidStatus as exc:
