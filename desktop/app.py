@@ -24,6 +24,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from broadcaster import __version__
+from broadcaster.protocol import Event
 from desktop.feed.client import FeedClient
 from desktop.resources import feeds_dir, icon_path
 from desktop.settings import Settings, open_store
@@ -43,6 +45,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="start an embedded broadcaster playing resources/feeds/*.jsonl",
     )
     p.add_argument("--settings", metavar="FILE", help="keep settings in this INI file instead")
+    p.add_argument(
+        "--log-level",
+        default="info",
+        choices=["debug", "info", "warning", "error"],
+        help="the scoreboard's own log on stderr (debug: each game's line as shown)",
+    )
+    p.add_argument("--version", action="version", version=f"scoreboard {__version__}")
     p.add_argument("--quit-after-paint", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -51,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    log.setLevel(args.log_level.upper())
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Scoreboard")
@@ -84,6 +94,7 @@ async def run_app(
     client = FeedClient()
     window = MainWindow(client, settings)
     window.closed.connect(closed.set)
+    client.events_applied.connect(lambda events: _log_shown(window, events))
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         loop.add_signal_handler(signal.SIGINT, window.close)
         loop.add_signal_handler(signal.SIGTERM, window.close)
@@ -120,6 +131,13 @@ async def start_demo(window: MainWindow, folder: Path | None = None):  # type: i
     if not scripts:
         window.show_message(f"Demo: no feed files (*.jsonl) in {folder}; nothing to play")
     return demo
+
+
+def _log_shown(window: MainWindow, events: Sequence[Event]) -> None:
+    """``--log-level debug``: each updated game's line as the window now shows it."""
+    if log.isEnabledFor(logging.DEBUG):
+        for game_id in dict.fromkeys(event.game_id for event in events):
+            log.debug("shown: %s", window.score_text(game_id))
 
 
 def _report_paint(window: MainWindow, started: float | None) -> None:
