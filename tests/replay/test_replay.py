@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -91,3 +92,39 @@ def test_cli_replay_against_a_broadcaster_process(tmp_path: Path) -> None:
         assert none.returncode == 2 and "no publish token" in none.stderr
     finally:
         proc.stop()
+
+
+@pytest.mark.asyncio
+async def test_a_dropped_connection_is_reopened_and_the_replay_goes_on() -> None:
+    """A publisher endpoint that drops the first connection after five acks."""
+    from websockets.asyncio.server import ServerConnection, serve
+
+    stored: dict[str, int] = {}
+    connections = 0
+    state = {"game_id": "g", "sport": "tennis", "league": "ATP", "status": "live",
+             "home": {"name": "A", "short": "A"}, "away": {"name": "B", "short": "B"}}  # fmt: skip
+
+    async def endpoint(ws: ServerConnection) -> None:
+        nonlocal connections
+        connections += 1
+        first = connections == 1
+        await ws.send(json.dumps({"type": "hello", "epoch": "e", "seq": len(stored), "time": 0.0}))
+        answered = 0
+        async for raw in ws:
+            pid = json.loads(raw)["id"]
+            stored.setdefault(pid, len(stored) + 1)
+            await ws.send(
+                json.dumps({"type": "ack", "id": pid, "seq": stored[pid], "state": state})
+            )
+            answered += 1
+            if first and answered == 5:
+                await ws.close(1011)
+                return
+
+    items = feed("tennis")[:40]
+    async with serve(endpoint, "127.0.0.1", 0) as fake:
+        port = fake.sockets[0].getsockname()[1]
+        result = await replay(items, f"ws://127.0.0.1:{port}", TOKEN)
+    assert connections == 2
+    assert (result.new, result.errors) == (40, [])
+    assert len(stored) == 40
