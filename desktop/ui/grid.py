@@ -10,9 +10,9 @@ and comes back remembers nothing wrong and costs no rebuild.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.models.games import Role
 from desktop.ui.card import CARD_WIDTH, GameCard
@@ -46,8 +46,7 @@ class GameGrid(QScrollArea):
         self._layout.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setWidget(self._body)
         self.cards: dict[str, GameCard] = {}
-        self._headers: dict[str, QLabel] = {}
-        self._positions: dict[str, tuple[int, int]] = {}
+        self._sections: dict[str, tuple[QWidget, QGridLayout]] = {}
         self._order: list[str] = []
         self._columns = 1
         self.empty = QLabel("Waiting for games…")
@@ -105,40 +104,43 @@ class GameGrid(QScrollArea):
         return None if card is None else card.property("group")
 
     def _on_relayout(self) -> None:
-        """Place every card of the model, in order, under its group's header."""
+        """Place every card of the model, in order, in its group's section.
+
+        Sections flow like words: a group with few games takes few columns,
+        and the next group starts beside it when it fits.
+        """
         layout = self._layout
-        while layout.count():
-            item = layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
+        for grid in (layout, *(inner for _, inner in self._sections.values())):
+            while grid.count():
+                item = grid.takeAt(0)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.hide()
         columns = self._columns = self._fit_columns()
-        order: list[str] = []
-        self._positions = {}
-        row, col, group = 0, 0, None
+        for c in range(columns):
+            layout.setColumnMinimumWidth(c, CARD_WIDTH)
+        groups: dict[str, list[str]] = {}
         for i in range(self._model.rowCount()):
             index = self._model.index(i, 0)
             game_id = index.data(Role.GAME_ID)
-            this_group = self._group(index)
-            if this_group != group or col >= columns:
-                row += 1 if col else 0
-                col = 0
-            if this_group != group:
-                group = this_group
-                layout.addWidget(self._header(group), row, 0, 1, columns)
-                row += 1
+            group = self._group(index)
+            groups.setdefault(group, []).append(game_id)
             card = self._card(game_id)
             card.setProperty("group", group)
             card.show_row(index)
-            layout.addWidget(card, row, col)
-            card.show()
-            self._positions[game_id] = (row, col)
-            order.append(game_id)
-            col += 1
-        if not order:
+        row = col = 0
+        for group, game_ids in groups.items():
+            span = min(len(game_ids), columns)
+            if col and col + span > columns:
+                row, col = row + 1, 0
+            section = self._section(group, game_ids, span)
+            layout.addWidget(section, row, col, 1, span, Qt.AlignmentFlag.AlignTop)
+            section.show()
+            col += span
+        self._order = [g for ids in groups.values() for g in ids]
+        if not self._order:
             layout.addWidget(self.empty, 0, 0, 1, columns)
             self.empty.show()
-        self._order = order
 
     def _card(self, game_id: str) -> GameCard:
         card = self.cards.get(game_id)
@@ -149,15 +151,29 @@ class GameGrid(QScrollArea):
             card.navigate.connect(self._on_navigate)
         return card
 
-    def _header(self, group: str) -> QLabel:
-        header = self._headers.get(group)
-        if header is None:
-            header = self._headers[group] = QLabel(group, self._body)
+    def _section(self, group: str, game_ids: list[str], span: int) -> QWidget:
+        """A group's header over its cards, ``span`` cards wide."""
+        if group not in self._sections:
+            section = QWidget(self._body)
+            section.setObjectName("section")
+            box = QVBoxLayout(section)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(4)
+            header = QLabel(group, section)
             header.setObjectName("groupHeader")
             header.setAccessibleName(f"{group} games")
-            header.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        header.show()
-        return header
+            box.addWidget(header)
+            grid = QGridLayout()
+            box.addLayout(grid)
+            box.addStretch(1)
+            self._sections[group] = section, grid
+        section, inner = self._sections[group]
+        inner.setSpacing(SPACING)
+        for k, game_id in enumerate(game_ids):
+            card = self.cards[game_id]
+            inner.addWidget(card, k // span, k % span)
+            card.show()
+        return section
 
     def _fit_columns(self) -> int:
         width = self.viewport().width() - 24
@@ -171,24 +187,31 @@ class GameGrid(QScrollArea):
     # ------------------------------------------------------------------ keyboard
 
     def _on_navigate(self, game_id: str, key: int) -> None:
-        """Arrow keys move between cards as they are laid out."""
-        if game_id not in self._positions or not self._order:
+        """Arrow keys: Left/Right in reading order, Up/Down to the nearest card above/below."""
+        if game_id not in self._order:
             return
-        i = self._order.index(game_id)
         if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            j = max(0, min(len(self._order) - 1, i + (1 if key == Qt.Key.Key_Right else -1)))
-            target = self._order[j]
+            i = self._order.index(game_id) + (1 if key == Qt.Key.Key_Right else -1)
+            target = self._order[max(0, min(len(self._order) - 1, i))]
         else:
-            row, col = self._positions[game_id]
-            down = key == Qt.Key.Key_Down
-            rows = sorted(
-                {r for r, _ in self._positions.values() if (r > row if down else r < row)},
-                reverse=not down,
-            )
-            if not rows:
+            here = self._center(game_id)
+            sign = 1 if key == Qt.Key.Key_Down else -1
+            below = [
+                g for g in self._order if (self._center(g).y() - here.y()) * sign > CARD_WIDTH // 4
+            ]
+            if not below:
                 return
-            near = [g for g in self._order if self._positions[g][0] == rows[0]]
-            target = min(near, key=lambda g: abs(self._positions[g][1] - col))
+            target = min(
+                below,
+                key=lambda g: (
+                    abs(self._center(g).y() - here.y()),
+                    abs(self._center(g).x() - here.x()),
+                ),
+            )
         card = self.cards[target]
         card.setFocus()
         self.ensureWidgetVisible(card)
+
+    def _center(self, game_id: str) -> QPoint:
+        card = self.cards[game_id]
+        return card.mapTo(self._body, card.rect().center())

@@ -1,0 +1,76 @@
+"""Take the scoreboard's screenshots for docs/ from the real app playing the demo feeds.
+
+Run under a real X server (Xvfb), from the repository root:
+
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python bench/desktop_screenshots.py
+
+It runs the demo for ``--seconds`` (so games are under way), saves the main
+window, opens the game with the most plays and saves its detail view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+import qasync
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.app import start_demo
+from desktop.feed.client import FeedClient
+from desktop.settings import Settings
+from desktop.ui.main_window import MainWindow
+from desktop.ui.theme import apply_theme
+
+
+async def shoot(app: QApplication, out: Path, seconds: float, theme: str) -> None:
+    apply_theme(app, theme)
+    client = FeedClient()
+    window = MainWindow(client, Settings(theme=theme))
+    window.resize(1240, 760)
+    demo = await start_demo(window)
+    client.start(demo.url)
+    window.show()
+    try:
+        await asyncio.sleep(seconds)
+        games = window.games.games()
+        if games:
+            busiest = max(games, key=lambda g: (g.status == "live", g.seq))
+            window.settings.favourites = [busiest.home.name]
+            window.games.set_favourites(window.settings.favourites)
+            window.view_model.invalidate()
+        await asyncio.sleep(0.5)
+        save(window, out / "scoreboard.png")
+        if games:
+            detail = window.open_detail(busiest.game_id)
+            detail.resize(760, 680)
+            await asyncio.sleep(2.0)
+            save(detail, out / "detail.png")
+    finally:
+        await client.stop()
+        await demo.stop()
+        window.close()
+
+
+def save(widget: QWidget, path: Path) -> None:
+    ok = widget.grab().save(str(path))
+    print(f"{'saved' if ok else 'FAILED'} {path} ({widget.width()}x{widget.height()})")
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--theme", default="light")
+    a = p.parse_args()
+    a.out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        runner.run(shoot(app, a.out, a.seconds, a.theme))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

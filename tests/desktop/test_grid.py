@@ -1,0 +1,95 @@
+"""The grid as a keyboard and screen-reader user meets it (no server needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+from broadcaster.protocol import Period
+from desktop.feed.client import FeedClient
+from desktop.settings import Settings
+from desktop.ui.card import GameCard
+from desktop.ui.main_window import MainWindow
+from tests.desktop.factories import state
+
+GAMES = [
+    state("nba1", 10, 8),
+    state("nba2", 4, 4),
+    state("nba3", 0, 0, status="final", period=Period(4, "Q4", False)),
+    state("wc1", 1, 0, sport="soccer", league="World Cup", names=("France", "Croatia")),
+]
+
+
+@pytest.fixture
+def window(qtbot: Any) -> MainWindow:
+    win = MainWindow(FeedClient(), Settings())
+    qtbot.addWidget(win)
+    win.resize(1000, 700)  # three cards a row
+    win.games.reset(GAMES, epoch_changed=True)
+    win.show()
+    qtbot.waitUntil(lambda: len(win.grid.visible_games()) == 4)
+    return win
+
+
+def headers(window: MainWindow) -> list[str]:
+    """Visible group headers, top to bottom, left to right."""
+    labels = [w for w in window.grid.findChildren(QLabel, "groupHeader") if w.isVisible()]
+
+    def where(w: QLabel) -> tuple[int, int]:
+        p = w.mapTo(window, w.rect().topLeft())
+        return p.y(), p.x()
+
+    return [w.text() for w in sorted(labels, key=where)]
+
+
+def focused() -> str | None:
+    widget = QApplication.focusWidget()
+    return widget.game_id if isinstance(widget, GameCard) else None
+
+
+def test_cards_are_grouped_by_league_and_favourites_come_first(
+    window: MainWindow, qtbot: Any
+) -> None:
+    assert window.grid.visible_games() == ["nba1", "nba2", "nba3", "wc1"]
+    assert headers(window) == ["NBA", "World Cup"]
+    card = window.grid.cards["wc1"]
+    card.setFocus()
+    qtbot.keyClick(card, Qt.Key.Key_F)
+    qtbot.waitUntil(lambda: window.grid.visible_games()[0] == "wc1")
+    assert headers(window)[0] == "★ Favourites"
+    assert window.settings.favourites == ["Croatia", "France"]
+    assert card.star.accessibleName() == "favourite"
+
+
+def test_arrow_keys_move_between_cards_as_laid_out(window: MainWindow, qtbot: Any) -> None:
+    window.activateWindow()
+    first = window.grid.cards["nba1"]
+    first.setFocus()
+    qtbot.keyClick(first, Qt.Key.Key_Right)
+    assert focused() == "nba2"
+    qtbot.keyClick(window.grid.cards["nba2"], Qt.Key.Key_Down)
+    assert focused() == "wc1"  # the World Cup section is on the next row
+    qtbot.keyClick(window.grid.cards["wc1"], Qt.Key.Key_Up)
+    assert focused() in {"nba1", "nba2", "nba3"}
+
+
+def test_filters_and_search_hide_cards(window: MainWindow, qtbot: Any) -> None:
+    window.live_only.setChecked(True)
+    qtbot.waitUntil(lambda: window.grid.visible_games() == ["nba1", "nba2", "wc1"])
+    assert not window.grid.cards["nba3"].isVisible()
+    qtbot.keyClicks(window.search, "croatia")
+    qtbot.waitUntil(lambda: window.grid.visible_games() == ["wc1"])
+    window.search.clear()
+    window.live_only.setChecked(False)
+    window.sport.setCurrentIndex(window.sport.findData("soccer"))
+    qtbot.waitUntil(lambda: window.grid.visible_games() == ["wc1"])
+    window.sport.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: len(window.grid.visible_games()) == 4)
+    assert [window.league.itemData(i) for i in range(window.league.count())] == [
+        "",
+        "NBA",
+        "World Cup",
+    ]
