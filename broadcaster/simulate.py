@@ -18,7 +18,9 @@ from typing import Any
 
 from broadcaster.importers.common import ImportedGame, feed_lines, slug
 from broadcaster.protocol import GameState, Side
-from broadcaster.sports import SPORTS, Sport, apply, create_game
+from broadcaster.sports import SPORTS, Sport, apply, create_game, ice_hockey, soccer
+from broadcaster.sports.baseball import BASES, advance, batting, walk_off
+from broadcaster.sports.cricket import innings_over
 
 SURNAMES = [
     "Abara",
@@ -180,9 +182,7 @@ def _soccer(sim: Sim) -> None:
                 sim.emit("play", {"text": f"{minute}' {what}", "team": side, "player": who}, dt)
     if knockout and sim.tied():
         sim.emit("period.start", {"number": 5}, 300.0)
-        from broadcaster.sports.soccer import shootout_winner
-
-        while not shootout_winner(sim.state.detail["shootout"]):
+        while not soccer.shootout_winner(sim.state.detail["shootout"]):
             kicks = sim.state.detail["shootout"]["kicks"]
             side = "home" if len(kicks) % 2 == 0 else "away"
             sim.emit("shootout", {"team": side, "scored": rng.random() < 0.75,
@@ -192,15 +192,13 @@ def _soccer(sim: Sim) -> None:
 
 
 def _ice_hockey(sim: Sim) -> None:
-    from broadcaster.sports.ice_hockey import shootout_period, shootout_winner
-
     rng, number = sim.rng, 0
     sim.emit("game.start")
     while sim.sport.can_end(sim.state) is not None or number == 0:
         number += 1
-        if number == shootout_period(sim.state.league):
+        if number == ice_hockey.shootout_period(sim.state.league):
             sim.emit("period.start", after=60.0)
-            while not shootout_winner(sim.state.detail["shootout"]):
+            while not ice_hockey.shootout_winner(sim.state.detail["shootout"]):
                 kicks = sim.state.detail["shootout"]["kicks"]
                 side: Side = "home" if len(kicks) % 2 == 0 else "away"
                 sim.emit("shootout", {"team": side, "scored": rng.random() < 0.32,
@@ -291,8 +289,6 @@ def _american_football(sim: Sim) -> None:
 
 
 def _baseball(sim: Sim) -> None:
-    from broadcaster.sports.baseball import BASES, advance, batting, walk_off
-
     rng = sim.rng
     sim.emit("game.start")
     while True:
@@ -343,8 +339,6 @@ def _tennis(sim: Sim) -> None:
 
 
 def _cricket(sim: Sim) -> None:
-    from broadcaster.sports.cricket import innings_over
-
     rng = sim.rng
     sim.emit("toss", {"won_by": sim.side(), "elected": rng.choice(("bat", "field"))})
     sim.emit("game.start")
