@@ -32,6 +32,7 @@ _NAMED = {
     "HT": "half-time",
 }
 _LABEL = re.compile(r"^(?P<prefix>[A-Z]+?)(?P<n>\d+)$")
+_HALF_INNING = re.compile(r"^(?P<half>Top|Bot|Bottom) (?P<n>\d+)$")
 _NOT_PLAYING = {"postponed": "postponed", "cancelled": "cancelled", "suspended": "suspended"}
 
 
@@ -44,6 +45,10 @@ def period_name(label: str, number: int = 0) -> str:
     """The spoken name of a period label: "Q3" → "3rd quarter", "2OT" → "2nd overtime"."""
     if label in _NAMED:
         return _NAMED[label]
+    half = _HALF_INNING.match(label)
+    if half:
+        side = "top" if half["half"] == "Top" else "bottom"
+        return f"{side} of the {ordinal(int(half['n']))}"
     match = _LABEL.match(label)
     if match and match["prefix"] in _PREFIX:
         return f"{ordinal(int(match['n']))} {_PREFIX[match['prefix']]}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
+    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -55,8 +55,8 @@ class Play:
         return bool(self.correction)
 
 
-class PlaysModel(QAbstractListModel):
-    """The play-by-play of ``game_id``.
+class PlaysModel(QAbstractTableModel):
+    """The play-by-play of ``game_id``: when, what, the score after it (three columns).
 
     Signals:
         history_wanted(str, int): game id and the ``before`` seq of the next older page.
@@ -78,12 +78,22 @@ class PlaysModel(QAbstractListModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._plays)
 
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else 3
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return ("When", "Play", "Score")[section] if 0 <= section < 3 else None
+        return None
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._plays) or index.column() != 0:
+        if not index.isValid() or index.row() >= len(self._plays) or not 0 <= index.column() < 3:
             return None
         play = self._plays[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{play.when}\t{play.text}\t{play.score}".strip()
+            return (play.when, play.text, play.score)[index.column()]
         if role == Qt.ItemDataRole.AccessibleTextRole:
             voided = f"voided ({play.correction}): " if play.voided else ""
             return f"{play.when}, {voided}{play.text}, {play.score}".strip(", ")
@@ -135,6 +145,9 @@ class PlaysModel(QAbstractListModel):
             if event.kind not in HIDDEN_KINDS:
                 self._insert(event)
 
+    def index(self, row: int, column: int = 0, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        return super().index(row, column, parent)
+
     def seqs(self) -> list[int]:
         return [p.seq for p in self._plays]
 
@@ -170,8 +183,7 @@ class PlaysModel(QAbstractListModel):
         row = self._row(target)
         if row is not None:
             self._plays[row].correction = fix
-            index = self.index(row)
-            self.dataChanged.emit(index, index)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 2))
 
     def _row(self, seq: int) -> int | None:
         row = bisect.bisect_left(self._keys, -seq)

@@ -100,7 +100,7 @@ class GameCard(QFrame):
             score, badge = _label("score"), _label("badge")
             score.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             score.setMinimumWidth(36)
-            badge.setMinimumWidth(44)
+            badge.setMinimumWidth(40)
             grid.addWidget(short, row, 0)
             grid.addWidget(name, row, 1)
             grid.addWidget(score, row, 2)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHeaderView,
     QLabel,
-    QListView,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -90,14 +89,21 @@ class DetailWindow(QDialog):
         self.detail_view.verticalHeader().hide()
         self.detail_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.detail_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.plays_view = QListView(split)
+        self.detail_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.plays_view = QTableView(split)
         self.plays_view.setObjectName("plays")
         self.plays_view.setAccessibleName("Play-by-play, newest first")
         self.plays_view.setModel(self.plays)
+        self.plays_view.verticalHeader().hide()
+        self.plays_view.setShowGrid(False)
         self.plays_view.setWordWrap(True)
-        self.plays_view.setUniformItemSizes(False)
         self.plays_view.setAlternatingRowColors(True)
+        self.plays_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.plays_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.plays_view.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 96)
+        header.resizeSection(2, 150)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         layout.addWidget(split, 1)

@@ -27,6 +27,7 @@ from tests.desktop.factories import state
         ("ET2", 4, "extra time, 2nd half"),
         ("PEN", 5, "penalty shoot-out"),
         ("I11", 11, "11th inning"),
+        ("Bot 3", 6, "bottom of the 3rd"),
         ("Set 3", 3, "Set 3"),  # unknown labels are shown as they come
         ("", 2, "period 2"),
     ],

@@ -1,0 +1,253 @@
+"""Publish → screen latency of the desktop scoreboard, beside a bare websockets client.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/desktop_latency.py [--games 50 --rate 100]
+
+A real broadcaster process; a load process that creates ``--games`` live
+games, then publishes home scores round-robin at ``--rate`` events/s for
+``--seconds``, stamping each publish with the wall clock; in the same load
+process a bare websockets subscriber (the baseline) stamps each event as it
+arrives. In this process the real app (FeedClient → GamesModel → filter →
+GameGrid → GameCard) stamps the first *paint* of each new score label. Both
+sides receive the same events in the same run; the table gives the
+percentiles and the ratio app/baseline. Also: the app's UI-loop stalls during
+the run (a 10 ms timer's lateness) and cold start to first paint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.helpers.proc import TOKEN, BroadcasterProcess  # noqa: E402
+
+# --------------------------------------------------------------------------- load process
+
+
+async def load(url: str, games: int, rate: float, seconds: float) -> dict[str, Any]:
+    from websockets.asyncio.client import connect
+
+    from tests.helpers.ws import live_game, open_publisher, pub, recv, send
+
+    received: dict[str, float] = {}
+    total = int(rate * seconds)
+
+    async def baseline() -> None:
+        async with connect(f"{url}/feed") as ws:
+            await recv(ws)  # hello
+            await ws.send(json.dumps({"type": "subscribe", "games": ["*"]}))
+            async for raw in ws:
+                now = time.time()
+                msg = json.loads(raw)
+                if msg.get("type") == "event" and msg["kind"] == "score":
+                    received[f"{msg['game_id']}:{msg['state']['home']['score']}"] = now
+                    if len(received) >= total:
+                        return
+
+    pub_ws = await open_publisher(f"{url}/publish", TOKEN)
+    ids = [f"bench-{i:03d}" for i in range(games)]
+    for game_id in ids:
+        await live_game(pub_ws, game_id)
+    watcher = asyncio.create_task(baseline())
+    await asyncio.sleep(1.0)  # let the subscriber and the app settle on the live feed
+    sent: dict[str, float] = {}
+    scores = dict.fromkeys(ids, 0)
+
+    async def drain() -> None:
+        for _ in range(total):
+            await recv(pub_ws)
+
+    acks = asyncio.create_task(drain())
+    start = time.perf_counter()
+    for n in range(total):
+        delay = start + n / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        game_id = ids[n % games]
+        scores[game_id] += 1
+        sent[f"{game_id}:{scores[game_id]}"] = time.time()
+        await send(pub_ws, pub(game_id, "score", {"team": "home", "points": 1}))
+    await asyncio.wait_for(acks, 60)
+    await asyncio.wait_for(watcher, 60)
+    await pub_ws.close()
+    return {"sent": sent, "baseline": received}
+
+
+# --------------------------------------------------------------------------- app side
+
+
+def run_app(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    import qasync
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from desktop.feed.client import FeedClient
+    from desktop.settings import Settings
+    from desktop.ui.card import GameCard
+    from desktop.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    painted: dict[str, float] = {}
+
+    class PaintSpy(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint and isinstance(obj, QLabel):
+                card = obj.parent()
+                if isinstance(card, GameCard) and obj is card.scores["home"]:
+                    key = f"{card.game_id}:{obj.text()}"
+                    painted.setdefault(key, time.time())
+                    if expected and len(painted) >= len(expected) and expected <= painted.keys():
+                        all_painted.set()
+            return False
+
+    spy = PaintSpy()
+    expected: set[str] = set()
+    all_painted = asyncio.Event()
+    app.installEventFilter(spy)
+    lateness: list[float] = []
+
+    async def main() -> dict[str, Any]:
+        client = FeedClient()
+        window = MainWindow(client, Settings())
+        window.resize(3300, 1000)  # every card on screen: 10 a row
+        connected = asyncio.Event()
+        client.status_changed.connect(lambda s: s.phase == "connected" and connected.set())
+        client.start(url)
+        window.show()
+        await connected.wait()
+        last = [time.perf_counter()]
+
+        def on_timer() -> None:
+            now = time.perf_counter()
+            lateness.append(max(0.0, now - last[0] - 0.010))
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(on_timer)
+        timer.start()
+        cmd = [sys.executable, __file__, "--load", url, "--games", str(args.games)]
+        cmd += ["--rate", str(args.rate), "--seconds", str(args.seconds)]
+        done = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: subprocess.run(cmd, capture_output=True, text=True, check=True)
+        )
+        timer.stop()
+        result: dict[str, Any] = json.loads(done.stdout)
+        expected.update(result["sent"])
+        if not expected <= painted.keys():
+            await asyncio.wait([asyncio.ensure_future(all_painted.wait())], timeout=10)
+        await client.stop()
+        window.close()
+        return result
+
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        result = runner.run(main())
+    result["painted"] = painted
+    result["lateness"] = lateness
+    return result
+
+
+# --------------------------------------------------------------------------- report
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    values = sorted(values)
+    if not values:
+        return {"n": 0, "p50": float("nan"), "p90": float("nan"), "p99": float("nan"), "max": 0}
+
+    def p(q: float) -> float:
+        return values[min(len(values) - 1, int(q * len(values)))] * 1000
+
+    return {
+        "n": len(values),
+        "p50": p(0.5),
+        "p90": p(0.9),
+        "p99": p(0.99),
+        "max": values[-1] * 1000,
+    }
+
+
+def first_paint(runs: int) -> list[float]:
+    times = []
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(runs):
+            cmd = [sys.executable, "-m", "desktop", "--settings", f"{tmp}/s.ini"]
+            cmd += ["--url", "ws://127.0.0.1:9", "--quit-after-paint"]
+            t = time.perf_counter()
+            proc = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=ROOT
+            )
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if line.startswith("first paint"):
+                    times.append(time.perf_counter() - t)
+                    break
+            proc.wait(30)
+    return times
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--load", metavar="URL", help=argparse.SUPPRESS)
+    p.add_argument("--games", type=int, default=50)
+    p.add_argument("--rate", type=float, default=100.0)
+    p.add_argument("--seconds", type=float, default=10.0)
+    p.add_argument("--paint-runs", type=int, default=5)
+    args = p.parse_args()
+    if args.load:
+        print(json.dumps(asyncio.run(load(args.load, args.games, args.rate, args.seconds))))
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        server = BroadcasterProcess(Path(tmp) / "bench.sqlite3").start()
+        try:
+            result = run_app(server.url, args)
+        finally:
+            server.stop()
+    sent, base, shown = result["sent"], result["baseline"], result["painted"]
+    app_lat = [shown[k] - t for k, t in sent.items() if k in shown]
+    base_lat = [base[k] - t for k, t in sent.items() if k in base]
+    a, b = percentiles(app_lat), percentiles(base_lat)
+    stall = percentiles(result["lateness"])
+    print(
+        f"\n{args.games} live games, {args.rate:g} events/s for {args.seconds:g} s "
+        f"({len(sent)} score events), one broadcaster process, this machine"
+    )
+    print("\n| publish → | n | p50 ms | p90 ms | p99 ms | max ms |")
+    print("|---|---|---|---|---|---|")
+    for name, s in (
+        ("app: score painted on its card", a),
+        ("baseline: bare websockets client received it", b),
+    ):
+        cells = " | ".join(f"{s[k]:.1f}" for k in ("p50", "p90", "p99", "max"))
+        print(f"| {name} | {s['n']} | {cells} |")
+    print(f"\nratio app/baseline: p50 {a['p50'] / b['p50']:.2f}x, p99 {a['p99'] / b['p99']:.2f}x")
+    print(f"lost on screen: {len(sent) - a['n']}, lost by baseline: {len(sent) - b['n']}")
+    print(
+        f"UI loop lateness (10 ms timer) during the run: p50 {stall['p50']:.1f} ms, "
+        f"p99 {stall['p99']:.1f} ms, max {stall['max']:.1f} ms"
+    )
+    paints = first_paint(args.paint_runs)
+    if paints:
+        print(
+            f"cold start to first paint (process spawn → painted window), {len(paints)} runs: "
+            f"min {min(paints) * 1000:.0f} ms, median {statistics.median(paints) * 1000:.0f} ms"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
