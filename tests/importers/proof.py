@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from broadcaster.feed import parse_feed
 from broadcaster.importers.common import ImportedGame, Step
 from broadcaster.protocol import GameState
 from broadcaster.sports import SPORTS, apply, create_game
@@ -74,3 +75,20 @@ def score(state: GameState | None) -> tuple[int, int]:
     """(home, away)."""
     assert state is not None
     return state.home.score, state.away.score
+
+
+def replay_pure(lines: list[str]) -> dict[str, GameState]:
+    """Fold a feed's publishes per game, as the broadcaster would (time = ``at``)."""
+    games: dict[str, GameState] = {}
+    last_at = 0.0
+    for item in parse_feed(lines):
+        p = item.publish
+        assert item.at is not None and item.at >= last_at  # paced, never backwards
+        last_at = item.at
+        if p.kind == "game.create":
+            assert p.game_id not in games
+            games[p.game_id] = create_game(p.game_id, p.data, SPORTS)
+        else:
+            state = games[p.game_id]
+            games[p.game_id] = apply(SPORTS[state.sport], state, p.kind, p.data, item.at)
+    return games

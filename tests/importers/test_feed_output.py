@@ -10,9 +10,7 @@ import pytest
 from broadcaster.cli import main
 from broadcaster.feed import parse_feed
 from broadcaster.importers import FORMATS, run_import
-from broadcaster.protocol import GameState
-from broadcaster.sports import SPORTS, apply, create_game
-from tests.importers.proof import real
+from tests.importers.proof import real, replay_pure
 
 SAMPLES = {
     "nba-stats": ("basketball/nba_stats_0021600270.json", None, 1),
@@ -24,23 +22,6 @@ SAMPLES = {
     "cricsheet": ("cricket/cricsheet_682965.yaml", None, 1),
     "nhl": ("hockey/nhl_2017020006.csv", None, 1),
 }  # fmt: skip
-
-
-def replay_pure(lines: list[str]) -> dict[str, GameState]:
-    """Fold a feed's publishes per game, as the broadcaster would (time = ``at``)."""
-    games: dict[str, GameState] = {}
-    last_at = 0.0
-    for item in parse_feed(lines):
-        p = item.publish
-        assert item.at is not None and item.at >= last_at  # paced, never backwards
-        last_at = item.at
-        if p.kind == "game.create":
-            assert p.game_id not in games
-            games[p.game_id] = create_game(p.game_id, p.data, SPORTS)
-        else:
-            state = games[p.game_id]
-            games[p.game_id] = apply(SPORTS[state.sport], state, p.kind, p.data, item.at)
-    return games
 
 
 def test_every_format_has_a_sample() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from broadcaster.feed import parse_feed
 from broadcaster.sports import SPORTS
-from tests.importers.test_feed_output import replay_pure
+from tests.importers.proof import replay_pure
 
 FEEDS = Path(__file__).resolve().parents[2] / "resources" / "feeds"
 
