@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from broadcaster.protocol import GameState
 from tests.sports.rules import new, play, refused, started
 
@@ -130,3 +133,26 @@ def test_retirement_gives_the_match_to_the_other_side() -> None:
     s = play(match(), ("retire", {"team": "home"}))
     assert (s.detail["winner"], s.detail["retired"]) == ("away", "home")
     assert play(s, "game.end").status == "final"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.booleans(), min_size=1, max_size=500), st.sampled_from([3, 5]))
+def test_any_run_of_points_keeps_a_consistent_score(wins: list[bool], best_of: int) -> None:
+    """Whatever the points, sets are won 6+ by two or 7-6, and ``score`` counts them."""
+    s = match(best_of=best_of, final_set="tiebreak")
+    for home_won in wins:
+        if s.detail["winner"]:
+            break
+        s = play(s, H if home_won else A)
+    sets = s.detail["sets"]
+    for done in sets:
+        hi, lo = max(done["home"], done["away"]), min(done["home"], done["away"])
+        assert (hi == 6 and lo <= 4) or (hi == 7 and lo in (5, 6))
+        assert ("tiebreak" in done) == (hi == 7 and lo == 6)
+    won = [
+        sum(d[side] > d[other] for d in sets)
+        for side, other in (("home", "away"), ("away", "home"))
+    ]
+    assert [s.home.score, s.away.score] == won
+    assert max(won) <= best_of // 2 + 1
+    assert (s.detail["winner"] is not None) == (max(won) == best_of // 2 + 1)
