@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from broadcaster.protocol import GameState
 from tests.sports.rules import new, play, refused
 
@@ -98,3 +101,28 @@ def test_defending_side_wins_by_runs_and_a_tie_allows_a_super_over() -> None:
     s = play(s, "period.end", "period.start", ball(runs=1))
     assert s.detail["result"] == "Home Town won by the super over"
     assert (s.home.score, s.away.score) == (2, 2)  # super-over runs are not match runs
+
+
+DELIVERIES = st.one_of(
+    st.builds(lambda r: {"runs": r}, st.sampled_from([0, 1, 2, 3, 4, 6])),
+    st.just({"extras": {"wides": 1}}),
+    st.builds(lambda r: {"runs": r, "extras": {"noballs": 1}}, st.sampled_from([0, 1, 4])),
+    st.just({"extras": {"legbyes": 1}}),
+    st.just({"wicket": {"kind": "caught", "player_out": "X"}}),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(DELIVERIES, max_size=160))
+def test_an_innings_never_passes_its_overs_or_ten_wickets(balls: list[dict[str, Any]]) -> None:
+    s, runs = t20("T10"), 0
+    for data in balls:
+        if s.detail["innings"][-1]["wickets"] == 10 or s.detail["innings"][-1]["balls"] == 60:
+            refused(s, "delivery", data, "is over")
+            break
+        s = play(s, ("delivery", data))
+        runs += data.get("runs", 0) + sum(data.get("extras", {}).values())
+    inn = s.detail["innings"][-1]
+    assert (inn["runs"], s.home.score) == (runs, runs)
+    assert inn["balls"] <= 60 and inn["wickets"] <= 10
+    assert inn["overs"] == f"{inn['balls'] // 6}.{inn['balls'] % 6}"
