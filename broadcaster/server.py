@@ -4,10 +4,9 @@ One port serves ``/feed`` (subscribers), ``/publish`` (operators, replay),
 ``/healthz`` and ``/metrics``. The rules and the journal live behind the
 ``Hub``; this module only moves messages and enforces PROTOCOL.md's limits.
 
-Fan-out (websockets' broadcast pattern): each event is encoded once by the
-hub and written to every live subscriber without awaiting any of them; a
-subscriber whose unsent data passes ``max_buffer`` is closed with 4008 and
-resumes. A catch-up (resume, snapshot, history) is sent with ``await send``,
+Fan-out (``fanout.py``) writes each durable event to every live subscriber
+without awaiting any of them; one whose unsent data passes ``max_buffer`` is
+closed with 4008 and resumes. A catch-up (resume, snapshot, history) is sent with ``await send``,
 so it goes as fast as the client reads and never trips that limit.
 """
 
@@ -15,29 +14,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
-import ssl
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from http import HTTPStatus
 from itertools import count
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import msgspec
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
-from websockets.datastructures import Headers
+from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.protocol import State
 from websockets.typing import Origin, Subprotocol
 
+from broadcaster.config import Config, Limits, bearer, token_ok
 from broadcaster.errors import EventRefused, JournalError, MessageError
+from broadcaster.fanout import Fanout, Subscriber
 from broadcaster.hub import Hub, Staged
 from broadcaster.limits import BadMessages, TokenBucket
+from broadcaster.metrics import Metrics
 from broadcaster.protocol import (
     CLOSE_OVERLOADED,
     CLOSE_POLICY,
@@ -45,7 +42,6 @@ from broadcaster.protocol import (
     SUBPROTOCOL,
     Ack,
     Error,
-    GameState,
     Hello,
     HistoryRequest,
     Publish,
@@ -56,96 +52,13 @@ from broadcaster.protocol import (
     parse_client_message,
 )
 
+__all__ = ["Broadcaster", "Config", "Limits"]
+
 log = logging.getLogger("broadcaster.server")
 _json = msgspec.json.Encoder()
 CATCH_UP_PAGE = 500
 RATE_MESSAGE = "more messages per second than this connection is allowed"
 Replies = asyncio.Queue[tuple[float, asyncio.Future[Ack] | Error] | None]
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_frame: int = 64 * 1024
-    publish_rate: float = 1000.0  # publishes/s per publisher
-    request_rate: float = 20.0  # requests/s per subscriber
-    max_buffer: int = 1024 * 1024  # unsent bytes before a subscriber is cut off (4008)
-    bad_messages: int = 20
-    bad_window: float = 10.0
-    ping_interval: float = 20.0
-    ping_timeout: float = 20.0
-    retention: int | None = None  # how many latest events resume and history reach
-    max_connections: int = 20_000  # past it new connections are closed with 1013
-
-
-@dataclass(frozen=True)
-class Config:
-    host: str = "127.0.0.1"
-    port: int = 8765
-    publish_tokens: Sequence[str] = ()
-    feed_tokens: Sequence[str] = ()  # empty: /feed is open
-    ssl: ssl.SSLContext | None = None
-    allow_origins: Sequence[str] = ()  # empty: any origin
-    limits: Limits = field(default_factory=Limits)
-
-
-def token_ok(given: str | None, tokens: Sequence[str]) -> bool:
-    """Constant-time comparison against every configured token."""
-    if not given:
-        return False
-    ok = False
-    for token in tokens:
-        ok |= hmac.compare_digest(given.encode(), token.encode())
-    return ok
-
-
-def bearer(headers: Headers) -> str | None:
-    value = headers.get("Authorization", "")
-    scheme, _, token = value.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else None
-
-
-class Metrics:
-    """The Prometheus metrics of one broadcaster (its own registry)."""
-
-    def __init__(self) -> None:
-        self.registry = CollectorRegistry(auto_describe=True)
-        r = self.registry
-        self.subscribers = Gauge("scorecast_subscribers", "Open /feed connections", registry=r)
-        self.publishers = Gauge("scorecast_publishers", "Open /publish connections", registry=r)
-        self.events = Counter("scorecast_events", "Events stored in the journal", registry=r)
-        self.deliveries = Counter(
-            "scorecast_deliveries", "Event frames written to live subscribers", registry=r
-        )
-        self.refused = Counter(
-            "scorecast_errors", "Error replies sent, by code", ["code"], registry=r
-        )
-        self.slow = Counter("scorecast_slow_consumers", "Subscribers closed with 4008", registry=r)
-        self.publish_seconds = Histogram(
-            "scorecast_publish_seconds",
-            "Time from receiving a publish to sending its ack (durable)",
-            buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
-            registry=r,
-        )
-        self.seq = Gauge("scorecast_seq", "Latest durable seq", registry=r)
-
-    def render(self) -> bytes:
-        return generate_latest(self.registry)
-
-
-@dataclass(eq=False)
-class Subscriber:
-    """One /feed connection and what it asked for."""
-
-    ws: ServerConnection
-    games: frozenset[str] | None = None  # None: every game
-    leagues: frozenset[str] | None = None
-    live: bool = False
-    catch_up: asyncio.Task[None] | None = None
-
-    def wants(self, game_id: str, league: str) -> bool:
-        return (self.games is None or game_id in self.games) and (
-            self.leagues is None or league in self.leagues
-        )
 
 
 class Broadcaster:
@@ -159,8 +72,7 @@ class Broadcaster:
         self._server: Server | None = None
         self._closing = False
         self._subscribers: dict[ServerConnection, Subscriber] = {}
-        self._everything: set[ServerConnection] = set()  # live, every game
-        self._narrow: set[Subscriber] = set()  # live, a subset
+        self._fanout = Fanout(config.limits.max_buffer)
         self._publishers: dict[ServerConnection, str] = {}
         self._replies: dict[ServerConnection, Replies] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -254,7 +166,9 @@ class Broadcaster:
             response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
             return response
         if url.path == "/publish":
-            if not token_ok(bearer(request.headers), self.config.publish_tokens):
+            if not token_ok(
+                bearer(request.headers.get("Authorization", "")), self.config.publish_tokens
+            ):
                 log.warning("refused /publish from %s: missing or wrong token", _peer(ws))
                 response = ws.respond(
                     HTTPStatus.UNAUTHORIZED, "a valid publish token is required\n"
@@ -264,7 +178,10 @@ class Broadcaster:
             return None
         if url.path == "/feed":
             if self.config.feed_tokens:
-                given = bearer(request.headers) or parse_qs(url.query).get("token", [None])[0]
+                given = (
+                    bearer(request.headers.get("Authorization", ""))
+                    or parse_qs(url.query).get("token", [None])[0]
+                )
                 if not token_ok(given, self.config.feed_tokens):
                     response = ws.respond(
                         HTTPStatus.UNAUTHORIZED, "a valid feed token is required\n"
@@ -453,9 +370,7 @@ class Broadcaster:
             del self._subscribers[ws]
 
     def _drop(self, sub: Subscriber) -> None:
-        sub.live = False
-        self._everything.discard(sub.ws)
-        self._narrow.discard(sub)
+        self._fanout.leave(sub)
 
     def _subscribe(self, sub: Subscriber, msg: Subscribe) -> None:
         self._drop(sub)
@@ -500,11 +415,7 @@ class Broadcaster:
             return
         # No await from the check above to here: every event up to committed_seq
         # has been sent, and every later one will be delivered live.
-        sub.live = True
-        if sub.games is None and sub.leagues is None:
-            self._everything.add(ws)
-        else:
-            self._narrow.add(sub)
+        self._fanout.join(sub)
 
     async def _history(self, ws: ServerConnection, msg: HistoryRequest) -> None:
         hub = self.hub
@@ -527,36 +438,15 @@ class Broadcaster:
 
     def _on_commit(self, batch: Sequence[Staged]) -> None:
         """Deliver durable events to every live subscriber that wants them."""
-        metrics = self.metrics
-        metrics.events.inc(len(batch))
-        everything, narrow = self._everything, self._narrow
-        for staged in batch:
-            frame = staged.record.frame
-            state: GameState = staged.state
-            if narrow:
-                targets: Any = [s.ws for s in narrow if s.wants(state.game_id, state.league)]
-                targets.extend(everything)
-            else:
-                targets = everything
-            if not targets:
-                continue
-            broadcast(targets, frame, text=True)
-            metrics.deliveries.inc(len(targets))
-        self._cut_slow()
-
-    def _cut_slow(self) -> None:
-        limit = self.limits.max_buffer
-        slow = [
-            sub
-            for sub in self._subscribers.values()
-            if sub.live
-            and sub.ws.transport is not None
-            and sub.ws.transport.get_write_buffer_size() > limit
-        ]
-        for sub in slow:
-            log.warning("closing %s: more than %d bytes unsent (4008)", _peer(sub.ws), limit)
+        self.metrics.events.inc(len(batch))
+        self.metrics.deliveries.inc(self._fanout.deliver(batch))
+        for sub in self._fanout.too_slow():
+            log.warning(
+                "closing %s: more than %d bytes unsent (4008)",
+                _peer(sub.ws),
+                self.limits.max_buffer,
+            )
             self.metrics.slow.inc()
-            self._drop(sub)
             if sub.ws.state is State.OPEN:
                 self._spawn(sub.ws.close(CLOSE_TOO_SLOW, "too slow; resume from your last seq"))
 
