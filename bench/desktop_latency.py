@@ -120,7 +120,7 @@ def run_app(url: str, args: argparse.Namespace) -> dict[str, Any]:
     async def main() -> dict[str, Any]:
         client = FeedClient()
         window = MainWindow(client, Settings())
-        window.resize(3300, 1000)  # every card on screen: 10 a row
+        window.resize(args.width, args.height)  # default: every card on screen, 10 a row
         connected = asyncio.Event()
         client.status_changed.connect(lambda s: s.phase == "connected" and connected.set())
         client.start(url)
@@ -207,6 +207,8 @@ def main() -> int:
     p.add_argument("--rate", type=float, default=100.0)
     p.add_argument("--seconds", type=float, default=10.0)
     p.add_argument("--paint-runs", type=int, default=5)
+    p.add_argument("--width", type=int, default=3300)
+    p.add_argument("--height", type=int, default=1000)
     args = p.parse_args()
     if args.load:
         print(json.dumps(asyncio.run(load(args.load, args.games, args.rate, args.seconds))))

@@ -26,6 +26,7 @@ class GamesFilter(QSortFilterProxyModel):
         self._words: tuple[str, ...] = ()
         self.setDynamicSortFilter(True)
         self.setSortRole(Role.SORT_KEY)
+        self.setFilterRole(Role.STATUS)  # updates that leave both alone skip re-sort and re-filter
         self.sort(0)
 
     @property

@@ -30,10 +30,13 @@ from broadcaster.protocol import Event, GameState
 from desktop.models.describe import clock_text, period_name, phase_text, status_text, summary
 
 Index = QModelIndex | QPersistentModelIndex
+_TEXT = [int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.AccessibleTextRole)]
 _STATUS_ORDER = {"live": 0, "break": 0, "suspended": 1, "scheduled": 2, "final": 3}
 
 
 class Role(enum.IntEnum):
+    """Each role is one fact of a game; views read only the ones they show."""
+
     STATE = Qt.ItemDataRole.UserRole + 1
     GAME_ID = enum.auto()
     LEAGUE = enum.auto()
@@ -45,6 +48,11 @@ class Role(enum.IntEnum):
     FAVOURITE = enum.auto()
     SORT_KEY = enum.auto()
     SEARCH = enum.auto()  # lower-case text the search box matches
+
+
+# What a score or a clock changes (not the sort key, not the status: no re-sort, no re-filter).
+CLOCK_ROLES = [*_TEXT, int(Role.CLOCK), int(Role.PHASE)]
+LIVE_ROLES = [*CLOCK_ROLES, int(Qt.ItemDataRole.ToolTipRole), int(Role.STATE), int(Role.PERIOD)]
 
 
 class GamesModel(QAbstractListModel):
@@ -170,10 +178,13 @@ class GamesModel(QAbstractListModel):
             if row is None:
                 new.append(state)
                 continue
-            self._states[row] = state
+            old, self._states[row] = self._states[row], state
             self._clocks.pop(row, None)
             index = self.index(row)
-            self.dataChanged.emit(index, index)
+            if self.sort_key(old) != self.sort_key(state) or old.status != state.status:
+                self.dataChanged.emit(index, index)  # every role: it may move or leave a filter
+            else:
+                self.dataChanged.emit(index, index, LIVE_ROLES)  # the proxy need not re-sort
         if new:
             first = len(self._states)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
@@ -210,4 +221,4 @@ class GamesModel(QAbstractListModel):
             if self._clocks.get(row) != text:
                 self._clocks[row] = text
                 index = self.index(row)
-                self.dataChanged.emit(index, index)
+                self.dataChanged.emit(index, index, CLOCK_ROLES)

@@ -9,14 +9,7 @@ card's accessible name is always the whole line, scores included.
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QEasingCurve,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QVariantAnimation,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -30,9 +23,9 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QToolBut
 
 from broadcaster.protocol import GameState
 from desktop.models.games import Role
+from desktop.ui.fader import Fader
 
 Index = QModelIndex | QPersistentModelIndex
-FLASH_MS = 4000
 CARD_WIDTH = 300
 _STATUS = {
     "live": "● LIVE",
@@ -58,7 +51,7 @@ class GameCard(QFrame):
     favourite_toggled = Signal(str)
     navigate = Signal(str, int)
 
-    def __init__(self, game_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, game_id: str, fader: Fader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.game_id = game_id
         self.setObjectName("card")
@@ -67,15 +60,10 @@ class GameCard(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._state: GameState | None = None
         self._flash = 0.0
+        self._flashed: set[str] = set()  # sides whose score changed
         self._accent = QColor(255, 196, 0)
+        self._fader = fader
         self._build()
-        self._fade = QVariantAnimation(self)
-        self._fade.setStartValue(1.0)
-        self._fade.setEndValue(0.0)
-        self._fade.setDuration(FLASH_MS)
-        self._fade.setEasingCurve(QEasingCurve.Type.InQuad)
-        self._fade.valueChanged.connect(self._on_fade)
-        self._fade.finished.connect(self._on_fade_finished)
 
     def _build(self) -> None:
         grid = QGridLayout(self)
@@ -114,16 +102,29 @@ class GameCard(QFrame):
     # ------------------------------------------------------------------ showing a row
 
     def show_row(self, index: Index) -> None:
-        """Take everything shown from the model row ``index``."""
+        """Take everything shown from the model row ``index``.
+
+        Only what changed is touched: a clock tick costs two texts, not twelve.
+        """
         state: GameState = index.data(Role.STATE)
         old, self._state = self._state, state
-        status = index.data(Role.STATUS)
+        favourite = bool(index.data(Role.FAVOURITE))
+        changed = old is not state or favourite != self.star.isChecked()
+        if changed:
+            self._show_state(state, old, index.data(Role.STATUS), favourite)
+        phase = index.data(Role.PHASE)
+        if changed or phase != self.phase.text():
+            self.phase.setText(phase)
+            self.setAccessibleName(index.data(Qt.ItemDataRole.AccessibleTextRole))
+
+    def _show_state(
+        self, state: GameState, old: GameState | None, status: str, favourite: bool
+    ) -> None:
         self.status.setText(_STATUS.get(status, status.upper()))
         if self.property("status") != status:
             self.setProperty("status", status)
             self.style().unpolish(self)
             self.style().polish(self)
-        favourite = bool(index.data(Role.FAVOURITE))
         self.star.setChecked(favourite)
         self.star.setText("★" if favourite else "☆")
         self.star.setToolTip("Remove from favourites (F)" if favourite else "Add to favourites (F)")
@@ -140,41 +141,30 @@ class GameCard(QFrame):
                 delta = team.score - (old.home if side == "home" else old.away).score
                 if delta:
                     self._start_flash(side, delta)
-        self.phase.setText(index.data(Role.PHASE))
-        line = index.data(Qt.ItemDataRole.AccessibleTextRole)
-        self.setAccessibleName(line)
-        self.setToolTip(f"{state.league}: {line}")
+        self.setToolTip(f"{state.league}: {state.home.name} v {state.away.name}")
 
     def _start_flash(self, side: str, delta: int) -> None:
         badge = self.badges[side]
         badge.setText(f"▲ +{delta}" if delta > 0 else f"▼ {delta}")
         badge.setAccessibleName(f"{self.names[side].text()} scored {delta}")
-        self.scores[side].setProperty("changed", True)
-        self.scores[side].style().unpolish(self.scores[side])
-        self.scores[side].style().polish(self.scores[side])
-        self._fade.stop()
-        self._fade.start()
+        self._flashed.add(side)
+        self._fader.start(self)
         if QAccessible.isActive():
             event = QAccessibleAnnouncementEvent(self, self.accessibleName())
             QAccessible.updateAccessibility(event)
 
     @property
     def flashing(self) -> bool:
-        return self._fade.state() == QVariantAnimation.State.Running
+        return self._fader.fading(self)
 
-    def _on_fade(self, value: object) -> None:
-        self._flash = float(value)  # type: ignore[arg-type]
-        self.update()
-
-    def _on_fade_finished(self) -> None:
-        self._flash = 0.0
-        for side in ("home", "away"):
-            self.badges[side].clear()
-            self.badges[side].setAccessibleName("")
-            if self.scores[side].property("changed"):
-                self.scores[side].setProperty("changed", False)
-                self.scores[side].style().unpolish(self.scores[side])
-                self.scores[side].style().polish(self.scores[side])
+    def set_flash(self, level: float) -> None:
+        """The fader's step: ``level`` 1 (just changed) … 0 (done)."""
+        self._flash = level
+        if level <= 0:
+            for side in self._flashed:
+                self.badges[side].clear()
+                self.badges[side].setAccessibleName("")
+            self._flashed.clear()
         self.update()
 
     # ------------------------------------------------------------------ painting, input
@@ -188,6 +178,10 @@ class GameCard(QFrame):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(color)
             painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 6, 6)
+            painter.setBrush(self.palette().windowText())
+            for side in self._flashed:  # a bar under the changed score: not colour alone
+                g: QRect = self.scores[side].geometry()
+                painter.drawRect(g.left(), g.bottom() - 1, g.width(), 3)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()

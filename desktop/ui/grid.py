@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWi
 
 from desktop.models.games import Role
 from desktop.ui.card import CARD_WIDTH, GameCard
+from desktop.ui.fader import Fader
 
 SPACING = 10
 FAVOURITES = "★ Favourites"
@@ -46,6 +47,7 @@ class GameGrid(QScrollArea):
         self._layout.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setWidget(self._body)
         self.cards: dict[str, GameCard] = {}
+        self._fader = Fader(self)
         self._sections: dict[str, tuple[QWidget, QGridLayout]] = {}
         self._order: list[str] = []
         self._columns = 1
@@ -145,7 +147,7 @@ class GameGrid(QScrollArea):
     def _card(self, game_id: str) -> GameCard:
         card = self.cards.get(game_id)
         if card is None:
-            card = self.cards[game_id] = GameCard(game_id, self._body)
+            card = self.cards[game_id] = GameCard(game_id, self._fader, self._body)
             card.activated.connect(self.game_activated)
             card.favourite_toggled.connect(self.favourite_toggled)
             card.navigate.connect(self._on_navigate)

@@ -1,0 +1,52 @@
+"""One timer fades every flashing card: ten steps a second, not one animation per card.
+
+Fifty games scoring at once used to mean fifty 60 Hz animations, each
+repainting its card every frame; a shared coarse timer keeps the fade
+visible and the event loop free.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+from PySide6.QtCore import QObject, QTimer
+
+FLASH_SECONDS = 4.0
+STEP_MS = 100
+
+
+class Fading(Protocol):
+    def set_flash(self, level: float) -> None: ...
+
+
+class Fader(QObject):
+    """Moves each started widget's flash level from 1 to 0 over ``duration`` seconds."""
+
+    def __init__(self, parent: QObject | None = None, duration: float = FLASH_SECONDS) -> None:
+        super().__init__(parent)
+        self.duration = duration
+        self._started: dict[Fading, float] = {}
+        self._timer = QTimer(self)
+        self._timer.setInterval(STEP_MS)
+        self._timer.timeout.connect(self._on_step)
+
+    def start(self, widget: Fading) -> None:
+        self._started[widget] = time.monotonic()
+        widget.set_flash(1.0)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def fading(self, widget: Fading) -> bool:
+        return widget in self._started
+
+    def _on_step(self) -> None:
+        now = time.monotonic()
+        for widget, started in list(self._started.items()):
+            level = 1.0 - (now - started) / self.duration
+            if level <= 0:
+                del self._started[widget]
+                level = 0.0
+            widget.set_flash(level * level)  # ease in: bright at first, then gone
+        if not self._started:
+            self._timer.stop()
