@@ -117,8 +117,8 @@ async def reconnecting(
 ) -> None:
     """Run ``session`` on a connection, for ever, reconnecting with backoff."""
     backoff = Backoff()
+    on_status(Status("connecting"))  # once: after a failure it stays offline until back
     while True:
-        on_status(Status("connecting"))
         try:
             async with await open_link(url, token) as ws:
                 backoff.reset()

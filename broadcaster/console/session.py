@@ -104,6 +104,7 @@ class Console:
         self.feed = FeedLink(url, feed_token or token, self.model, self._changed, self._feed_link)
         self.feed.follow(self.current)
         self._waiters: dict[str, asyncio.Future[Reply]] = {}
+        self._answers: dict[str, Reply] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._answered = asyncio.Event()
         self._was_online: bool | None = False  # None: told the operator it is offline
@@ -187,13 +188,17 @@ class Console:
     # ------------------------------------------------------------------ answers
 
     def reply(self, entry: Entry) -> asyncio.Future[Reply]:
-        """The broadcaster's answer to ``entry``, when it comes."""
-        if entry.id not in self._waiters:
-            self._waiters[entry.id] = asyncio.get_running_loop().create_future()
-        return self._waiters[entry.id]
+        """The broadcaster's answer to ``entry``, when it comes (or came)."""
+        waiter = self._waiters.get(entry.id)
+        if waiter is None:
+            waiter = self._waiters[entry.id] = asyncio.get_running_loop().create_future()
+        if entry.id in self._answers and not waiter.done():
+            waiter.set_result(self._answers[entry.id])
+        return waiter
 
     def _answer(self, entry: Entry, reply: Reply) -> None:
-        waiter = self._waiters.pop(entry.id, None)
+        self._answers[entry.id] = reply  # also for a reply() asked later
+        waiter = self._waiters.get(entry.id)
         if waiter is not None and not waiter.done():
             waiter.set_result(reply)
         self._answered.set()
