@@ -1,12 +1,13 @@
-"""One timer fades every flashing card: ten steps a second, not one animation per card.
+"""One timer fades every flashing card, in eight visible steps, not one animation per card.
 
 Fifty games scoring at once used to mean fifty 60 Hz animations, each
-repainting its card every frame; a shared coarse timer keeps the fade
-visible and the event loop free.
+repainting its card every frame; a shared coarse timer that repaints a card
+only when its tint actually changes keeps the fade visible and the loop free.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Protocol
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer
 
 FLASH_SECONDS = 4.0
 STEP_MS = 100
+LEVELS = 8  # distinct tints a fade goes through
 
 
 class Fading(Protocol):
@@ -26,13 +28,13 @@ class Fader(QObject):
     def __init__(self, parent: QObject | None = None, duration: float = FLASH_SECONDS) -> None:
         super().__init__(parent)
         self.duration = duration
-        self._started: dict[Fading, float] = {}
+        self._started: dict[Fading, tuple[float, float]] = {}  # widget -> (start, level shown)
         self._timer = QTimer(self)
         self._timer.setInterval(STEP_MS)
         self._timer.timeout.connect(self._on_step)
 
     def start(self, widget: Fading) -> None:
-        self._started[widget] = time.monotonic()
+        self._started[widget] = (time.monotonic(), 1.0)
         widget.set_flash(1.0)
         if not self._timer.isActive():
             self._timer.start()
@@ -42,11 +44,15 @@ class Fader(QObject):
 
     def _on_step(self) -> None:
         now = time.monotonic()
-        for widget, started in list(self._started.items()):
-            level = 1.0 - (now - started) / self.duration
+        for widget, (started, shown) in list(self._started.items()):
+            left = max(0.0, 1.0 - (now - started) / self.duration)
+            level = math.ceil(left * left * LEVELS) / LEVELS  # ease in, quantized
             if level <= 0:
                 del self._started[widget]
-                level = 0.0
-            widget.set_flash(level * level)  # ease in: bright at first, then gone
+            elif level == shown:
+                continue
+            else:
+                self._started[widget] = (started, level)
+            widget.set_flash(level)
         if not self._started:
             self._timer.stop()
