@@ -245,7 +245,7 @@ class Console:
             self.notify(
                 Note(
                     "link",
-                    f"broadcaster unreachable ({status.detail}): events are queued "
+                    f"{status.detail}: events are queued "
                     "on disk and go out in order when it is back",
                 )
             )
