@@ -25,15 +25,14 @@ import time
 from asyncio import FIRST_COMPLETED
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Final, Protocol
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
 from websockets.typing import Subprotocol
 
 from broadcaster import __version__
-from broadcaster.console.model import Model
+from broadcaster.console.model import Model, Status
 from broadcaster.console.outbox import Entry, Outbox
 from broadcaster.errors import MessageError
 from broadcaster.protocol import (
@@ -55,14 +54,6 @@ log = logging.getLogger("broadcaster.console")
 TRANSIENT: Final = frozenset({"internal", "rate_limited"})
 HISTORY_LIMIT: Final = 1000
 OPEN_TIMEOUT: Final = 5.0
-
-LinkState = Literal["connecting", "online", "offline", "refused"]
-
-
-@dataclass(frozen=True, slots=True)
-class Status:
-    state: LinkState
-    detail: str = ""
 
 
 class Backoff:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from broadcaster.console.describe import event_text
 from broadcaster.console.words import CommandError
@@ -26,6 +26,15 @@ from broadcaster.protocol import Event, GameState, History, Resume, Snapshot
 from broadcaster.sports.base import Sport, apply, create_game
 
 NOT_UNDOABLE: Final = frozenset({"game.create", "correction"})
+LinkState = Literal["connecting", "online", "offline", "refused"]
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """The state of a link to the broadcaster, for the toolbar."""
+
+    state: LinkState
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,8 +25,8 @@ import msgspec
 from broadcaster.console import views
 from broadcaster.console.commands import Context, Emit, Quit, Show, Use, parse
 from broadcaster.console.describe import score_line
-from broadcaster.console.links import FeedLink, Publisher, Status
-from broadcaster.console.model import GameRecord, Model, Queued
+from broadcaster.console.links import FeedLink, Publisher
+from broadcaster.console.model import GameRecord, Model, Queued, Status
 from broadcaster.console.outbox import Entry, Outbox
 from broadcaster.console.words import CommandError
 from broadcaster.protocol import Ack, GameState
@@ -179,7 +179,7 @@ class Console:
         self._changed()
 
     def show(self, cmd: Show) -> str:
-        return views.show(cmd, self.model, self.current, self.outbox.pending(), self.now())
+        return views.show(cmd, self.model, self.current, self.now())
 
     def _game_title(self, game_id: str) -> str:
         state = self.model.state(game_id)

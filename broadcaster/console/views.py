@@ -5,14 +5,10 @@ Pure text from the model: the REPL and the script print it, tests read it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from broadcaster.console.commands import Show
 from broadcaster.console.describe import event_text, game_line
 from broadcaster.console.helptext import help_text
-from broadcaster.console.links import Status
-from broadcaster.console.model import Model
-from broadcaster.console.outbox import Entry
+from broadcaster.console.model import Model, Status
 from broadcaster.protocol import GameState
 
 LOG_DEFAULT = 15
@@ -24,14 +20,14 @@ LINK_WORDS = {
 }
 
 
-def show(cmd: Show, model: Model, current: str | None, pending: Sequence[Entry], now: float) -> str:
+def show(cmd: Show, model: Model, current: str | None, now: float) -> str:
     state = model.state(current) if current else None
     if cmd.topic == "help":
         return help_text(cmd.arg, state, model.sports)
     if cmd.topic == "games":
         return games(model, current, now)
     if cmd.topic == "pending":
-        return pending_text(model, pending)
+        return pending_text(model)
     return log(model, current, cmd.arg)
 
 
@@ -45,7 +41,8 @@ def games(model: Model, current: str | None, now: float) -> str:
     return "\n".join(lines) or "no games yet: new SPORT LEAGUE HOME AWAY creates one"
 
 
-def pending_text(model: Model, pending: Sequence[Entry]) -> str:
+def pending_text(model: Model) -> str:
+    pending = list(model.queued.values())
     if not pending:
         return "nothing waiting: every event is with the broadcaster"
     lines = [f"{len(pending)} waiting, oldest first:"]
