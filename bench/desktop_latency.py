@@ -121,6 +121,14 @@ def run_app(url: str, args: argparse.Namespace) -> dict[str, Any]:
         client = FeedClient()
         window = MainWindow(client, Settings())
         window.resize(args.width, args.height)  # default: every card on screen, 10 a row
+        if args.no_window:  # qasync + the feed client only: when an event is handed to Qt
+
+            def on_events(events: list[Any]) -> None:
+                now = time.time()
+                for e in events:
+                    painted.setdefault(f"{e.game_id}:{e.state.home.score}", now)
+
+            client.events_applied.connect(on_events)
 
         def watch_labels() -> None:
             for card in window.grid.cards.values():
@@ -133,7 +141,8 @@ def run_app(url: str, args: argparse.Namespace) -> dict[str, Any]:
         connected = asyncio.Event()
         client.status_changed.connect(lambda s: s.phase == "connected" and connected.set())
         client.start(url)
-        window.show()
+        if not args.no_window:
+            window.show()
         await connected.wait()
         last = [time.perf_counter()]
 
@@ -148,11 +157,13 @@ def run_app(url: str, args: argparse.Namespace) -> dict[str, Any]:
         timer.start()
         cmd = [sys.executable, __file__, "--load", url, "--games", str(args.games)]
         cmd += ["--rate", str(args.rate), "--seconds", str(args.seconds)]
+        cpu = time.process_time()
         done = await asyncio.get_running_loop().run_in_executor(
             None, lambda: subprocess.run(cmd, capture_output=True, text=True, check=True)
         )
         timer.stop()
         result: dict[str, Any] = json.loads(done.stdout)
+        result["cpu"] = time.process_time() - cpu
         expected.update(result["sent"])
         if not expected <= painted.keys():
             await asyncio.wait([asyncio.ensure_future(all_painted.wait())], timeout=10)
@@ -216,6 +227,10 @@ def main() -> int:
     p.add_argument("--rate", type=float, default=100.0)
     p.add_argument("--seconds", type=float, default=10.0)
     p.add_argument("--paint-runs", type=int, default=5)
+    p.add_argument("--timeline", action="store_true", help="app latency per second of the run")
+    p.add_argument(
+        "--no-window", action="store_true", help="measure up to the client's signal, no widgets"
+    )
     p.add_argument("--width", type=int, default=3300)
     p.add_argument("--height", type=int, default=1000)
     args = p.parse_args()
@@ -232,6 +247,12 @@ def main() -> int:
     app_lat = [shown[k] - t for k, t in sent.items() if k in shown]
     base_lat = [base[k] - t for k, t in sent.items() if k in base]
     a, b = percentiles(app_lat), percentiles(base_lat)
+    if args.timeline:
+        t0 = min(sent.values())
+        for second in range(int(args.seconds) + 1):
+            lat = [shown[k] - t for k, t in sent.items() if k in shown and int(t - t0) == second]
+            s = percentiles(lat)
+            print(f"  second {second}: n {s['n']} p50 {s['p50']:.0f} ms max {s['max']:.0f} ms")
     stall = percentiles(result["lateness"])
     print(
         f"\n{args.games} live games, {args.rate:g} events/s for {args.seconds:g} s "
@@ -251,6 +272,8 @@ def main() -> int:
         f"UI loop lateness (10 ms timer) during the run: p50 {stall['p50']:.1f} ms, "
         f"p99 {stall['p99']:.1f} ms, max {stall['max']:.1f} ms"
     )
+    per_event = result["cpu"] / len(sent) * 1000
+    print(f"app CPU during the run: {result['cpu']:.2f} s, {per_event:.2f} ms per event")
     paints = first_paint(args.paint_runs)
     if paints:
         print(

@@ -1,4 +1,4 @@
-"""One timer fades every flashing card, in eight visible steps, not one animation per card.
+"""One timer fades every flashing card, in four visible steps, not one animation per card.
 
 Fifty games scoring at once used to mean fifty 60 Hz animations, each
 repainting its card every frame; a shared coarse timer that repaints a card
@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer
 
 FLASH_SECONDS = 4.0
 STEP_MS = 100
-LEVELS = 8  # distinct tints a fade goes through
+LEVELS = 4  # distinct tints a fade goes through
 
 
 class Fading(Protocol):
