@@ -47,14 +47,26 @@ class FeedClient(QObject):
         self._queue: list[Change] = []
         self._flush_scheduled = False
         self._requests: set[asyncio.Task[str]] = set()
+        self._offline = Status()
+        self.status_changed.connect(self._on_own_status)
 
     # ------------------------------------------------------------------ control
 
     def start(self, url: str, token: str | None = None) -> None:
-        """Connect (and keep reconnecting) to ``url``; replaces any running connection."""
+        """Connect (and keep reconnecting) to ``url``; replaces any running connection.
+
+        A URL that is not ``ws://`` or ``wss://`` leaves the client offline, saying why.
+        """
         if self._task is not None:
             self._task.cancel()
-        self.connection = FeedConnection(url, self, token=token)
+            self._task = None
+        try:
+            self.connection = FeedConnection(url, self, token=token)
+        except ValueError as exc:
+            log.error("feed: %s", exc)
+            self.connection = None
+            self.status_changed.emit(Status(phase="offline", url=url, error=str(exc)))
+            return
         self._task = asyncio.get_running_loop().create_task(self.connection.run())
 
     async def stop(self) -> None:
@@ -77,7 +89,7 @@ class FeedClient(QObject):
 
     @property
     def status(self) -> Status:
-        return self.connection.status if self.connection else Status()
+        return self.connection.status if self.connection else self._offline
 
     @property
     def last_event(self) -> float | None:
@@ -87,6 +99,10 @@ class FeedClient(QObject):
         """The server's clock now (corrected for skew): what running game clocks follow."""
         now = time.time() if now is None else now
         return self.connection.state.server_time(now) if self.connection else now
+
+    def _on_own_status(self, status: Status) -> None:
+        if self.connection is None:
+            self._offline = status
 
     # ------------------------------------------------------------------ Listener
 

@@ -32,7 +32,7 @@ def describe(status: Status, last_event: float | None, now: float) -> str:
         return f"⟳ Resyncing · {status.reason}" if status.reason else "⟳ Resyncing"
     if status.phase == "connecting":
         return f"… Connecting to {status.url}"
-    return "○ Offline"
+    return f"○ Offline · {status.error}" if status.error else "○ Offline"
 
 
 def _ago(seconds: float) -> str:

@@ -90,3 +90,12 @@ def test_a_server_that_only_sends_garbage_is_dropped_and_retried(
     finally:
         server.close()
         run(server.wait_closed())
+
+
+def test_a_url_that_is_not_websocket_leaves_the_app_offline_saying_why(
+    make_window: Callable[..., MainWindow], qtbot: Any
+) -> None:
+    window = make_window("http://example.invalid:80")
+    qtbot.waitUntil(lambda: window.indicator.status.phase == "offline")
+    assert window.indicator.text().startswith("○ Offline · not a ws:// or wss:// URL")
+    assert window.client.status.phase == "offline"
