@@ -24,7 +24,7 @@ import msgspec
 
 from broadcaster.console import views
 from broadcaster.console.commands import Context, Emit, Quit, Show, Use, parse
-from broadcaster.console.describe import score_line
+from broadcaster.console.describe import event_text, score_line
 from broadcaster.console.links import FeedLink, Publisher
 from broadcaster.console.model import GameRecord, Model, Queued, Status
 from broadcaster.console.outbox import Entry, Outbox
@@ -212,6 +212,11 @@ class Console:
     def published(self, entry: Entry, data: dict[str, Any], ack: Ack) -> None:
         self.model.on_ack(entry.id, ack.seq, ack.state, data)
         what = self.model.describe(entry.game_id, entry.kind, data, ack.state)
+        target = data.get("target") if data.get("action") == "void" else None
+        logged = self.model.logged(entry.game_id, target) if isinstance(target, int) else None
+        if entry.kind == "correction" and logged is not None:  # the seq is known now
+            done = event_text(logged.kind, logged.data, ack.state)
+            self.undo_note = f"undone: seq {target} {done}"
         text = f"✓ {ack.seq} {what} · {score_line(ack.state)}"
         self.notify(Note("ok", text))
         self._answer(entry, Reply(True, text, ack.seq))

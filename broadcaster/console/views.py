@@ -66,8 +66,16 @@ def log(model: Model, current: str | None, arg: str) -> str:
             ev = record.events[seq]
             mark = "   (voided)" if seq in voided else ""
             lines.append(f"{seq:>6}  {model.describe(current, ev.kind, ev.data, state)}{mark}")
-    for q in model.queued_for(current):
-        lines.append(f"{'…':>6}  {event_text(q.kind, q.data, state)}   (queued)")
+    queued = model.queued_for(current)
+    undone = {q.ref for q in queued if q.ref}
+    for q in queued:
+        if q.ref is not None and q.ref in model.queued:
+            target = model.queued[q.ref]
+            what = f"void ({event_text(target.kind, target.data, state)})"
+        else:
+            what = event_text(q.kind, q.data, state)
+        mark = "queued, undone" if q.id in undone else "queued"
+        lines.append(f"{'…':>6}  {what}   ({mark})")
     lines = lines[-count:]
     if record is None or not record.loaded:
         lines.insert(0, "(the game's past is not loaded yet; only recent events)")
@@ -90,7 +98,7 @@ def toolbar(
     else:
         game = game_line(state, now)
     parts = [game, LINK_WORDS[link.state]]
-    if link.state != "online" and link.detail:
+    if link.state == "refused" and link.detail:  # the operator must act on this one
         parts[-1] += f" ({link.detail})"
     if pending:
         parts.append(f"{pending} pending")
