@@ -61,6 +61,7 @@ def bundles(tmp_path_factory: pytest.TempPathFactory) -> Bundles:
     log = done.stdout + done.stderr
     assert done.returncode == 0, f"build failed ({done.returncode}):\n{log[-6000:]}"
     shutil.rmtree(tree)  # the bundles must not need the sources
+    shutil.rmtree(root / "work")  # (PyInstaller's work files: 150 MB)
     return Bundles(root / "dist" / "scoreboard", root / "dist" / "broadcaster", log)
 
 
