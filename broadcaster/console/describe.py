@@ -60,6 +60,8 @@ def _value(key: str, value: Any) -> str:
         return clock_text(float(value))
     if isinstance(value, str):
         return value
+    if isinstance(value, int):
+        return f"{value} {key.replace('_', ' ')}"  # stoppage 2 minutes
     return f"{key}={value}"
 
 

@@ -96,10 +96,19 @@ def fields_of(schema: type[msgspec.Struct]) -> list[Field]:
 
 
 def tokenize(line: str) -> list[str]:
-    """Split on blanks; ``"double quotes"`` group words (an apostrophe is just a letter)."""
-    if line.count('"') % 2:
+    """Split on blanks; ``"double quotes"`` group words (an apostrophe is just a letter).
+
+    A word starting with ``#`` starts a comment, to the end of the line.
+    """
+    words, end = [], len(line)
+    for m in _TOKEN.finditer(line):
+        if m.group(0).startswith("#"):
+            end = m.start()
+            break
+        words.append(m.group(0))
+    if line[:end].count('"') % 2:
         raise CommandError('a double quote (") is not closed')
-    return [m.group(0).replace('"', "") for m in _TOKEN.finditer(line)]
+    return [w.replace('"', "") for w in words]
 
 
 def side_of(word: str, state: GameState | None) -> Side | None:

@@ -302,6 +302,8 @@ def _data(cmd: object) -> tuple[str, dict[str, Any]]:
 
 def test_tokens_keep_apostrophes_and_group_double_quotes() -> None:
     assert tokenize("h3 O'Neal text=\"26' jumper\"") == ["h3", "O'Neal", "text=26' jumper"]
+    assert tokenize('h2 Tatum   # and one "') == ["h2", "Tatum"]
+    assert tokenize('h2 text="#1 pick"') == ["h2", "text=#1 pick"]
 
 
 @pytest.mark.parametrize(
