@@ -2,13 +2,13 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/desktop_latency.py [--games 50 --rate 100]
 
-A real broadcaster process; a load process that creates ``--games`` live
-games, then publishes home scores round-robin at ``--rate`` events/s for
-``--seconds``, stamping each publish with the wall clock; in the same load
-process a bare websockets subscriber (the baseline) stamps each event as it
-arrives. In this process the real app (FeedClient → GamesModel → filter →
-GameGrid → GameCard) stamps the first *paint* of each new home score label
-(an event filter on those labels only). Both
+A real broadcaster process; a publisher process that creates ``--games``
+live games, then publishes home scores round-robin at ``--rate`` events/s for
+``--seconds``, stamping each publish with the wall clock; a baseline process,
+a bare websockets subscriber, stamps each event as it arrives. In this
+process the real app (FeedClient → GamesModel → filter → GameGrid →
+GameCard) stamps the first *paint* of each new home score label (an event
+filter on those labels only). Both
 sides receive the same events in the same run; the table gives the
 percentiles and the ratio app/baseline. Also: the app's UI-loop stalls during
 the run (a 10 ms timer's lateness) and cold start to first paint.
@@ -33,41 +33,47 @@ sys.path.insert(0, str(ROOT))
 
 from tests.helpers.proc import TOKEN, BroadcasterProcess  # noqa: E402
 
-# --------------------------------------------------------------------------- load process
+# --------------------------------------------------------------------------- load processes
 
 
-async def load(url: str, games: int, rate: float, seconds: float) -> dict[str, Any]:
+async def baseline(url: str, total: int) -> dict[str, Any]:
+    """The bare websockets subscriber, in a process of its own: stamps each score as it arrives."""
     from websockets.asyncio.client import connect
 
-    from tests.helpers.ws import live_game, open_publisher, pub, recv, send
+    from tests.helpers.ws import recv
 
     received: dict[str, float] = {}
+    async with connect(f"{url}/feed") as ws:
+        await recv(ws)  # hello
+        await ws.send(json.dumps({"type": "subscribe", "games": ["*"]}))
+        await recv(ws)  # the snapshot: subscribed
+        print("subscribed", flush=True)
+        async for raw in ws:
+            now = time.time()
+            msg = json.loads(raw)
+            if msg.get("type") == "event" and msg["kind"] == "score":
+                received[f"{msg['game_id']}:{msg['state']['home']['score']}"] = now
+                if len(received) >= total:
+                    break
+    return {"baseline": received}
+
+
+async def publisher(url: str, games: int, rate: float, seconds: float) -> dict[str, Any]:
+    """Create the games, settle, then publish home scores round-robin at ``rate``."""
+    from tests.helpers.ws import live_game, open_publisher, pub, recv, send
+
     total = int(rate * seconds)
-
-    async def baseline() -> None:
-        async with connect(f"{url}/feed") as ws:
-            await recv(ws)  # hello
-            await ws.send(json.dumps({"type": "subscribe", "games": ["*"]}))
-            async for raw in ws:
-                now = time.time()
-                msg = json.loads(raw)
-                if msg.get("type") == "event" and msg["kind"] == "score":
-                    received[f"{msg['game_id']}:{msg['state']['home']['score']}"] = now
-                    if len(received) >= total:
-                        return
-
-    pub_ws = await open_publisher(f"{url}/publish", TOKEN)
+    ws = await open_publisher(f"{url}/publish", TOKEN)
     ids = [f"bench-{i:03d}" for i in range(games)]
     for game_id in ids:
-        await live_game(pub_ws, game_id)
-    watcher = asyncio.create_task(baseline())
-    await asyncio.sleep(1.0)  # let the subscriber and the app settle on the live feed
+        await live_game(ws, game_id)
+    await asyncio.sleep(1.0)  # let the subscribers settle on the live feed
     sent: dict[str, float] = {}
     scores = dict.fromkeys(ids, 0)
 
     async def drain() -> None:
         for _ in range(total):
-            await recv(pub_ws)
+            await recv(ws)
 
     acks = asyncio.create_task(drain())
     start = time.perf_counter()
@@ -78,11 +84,22 @@ async def load(url: str, games: int, rate: float, seconds: float) -> dict[str, A
         game_id = ids[n % games]
         scores[game_id] += 1
         sent[f"{game_id}:{scores[game_id]}"] = time.time()
-        await send(pub_ws, pub(game_id, "score", {"team": "home", "points": 1}))
+        await send(ws, pub(game_id, "score", {"team": "home", "points": 1}))
     await asyncio.wait_for(acks, 60)
-    await asyncio.wait_for(watcher, 60)
-    await pub_ws.close()
-    return {"sent": sent, "baseline": received}
+    await ws.close()
+    return {"sent": sent}
+
+
+def run_load(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Baseline subscriber and publisher, each in its own process; blocks until both end."""
+    me = [sys.executable, __file__, "--games", str(args.games), "--rate", str(args.rate)]
+    me += ["--seconds", str(args.seconds)]
+    watcher = subprocess.Popen([*me, "--baseline", url], stdout=subprocess.PIPE, text=True)
+    assert watcher.stdout is not None
+    assert watcher.stdout.readline().strip() == "subscribed"
+    done = subprocess.run([*me, "--publisher", url], capture_output=True, text=True, check=True)
+    out, _ = watcher.communicate(timeout=120)
+    return {**json.loads(done.stdout), **json.loads(out)}
 
 
 # --------------------------------------------------------------------------- app side
@@ -155,14 +172,10 @@ def run_app(url: str, args: argparse.Namespace) -> dict[str, Any]:
         timer.setInterval(10)
         timer.timeout.connect(on_timer)
         timer.start()
-        cmd = [sys.executable, __file__, "--load", url, "--games", str(args.games)]
-        cmd += ["--rate", str(args.rate), "--seconds", str(args.seconds)]
         cpu = time.process_time()
-        done = await asyncio.get_running_loop().run_in_executor(
-            None, lambda: subprocess.run(cmd, capture_output=True, text=True, check=True)
-        )
+        loop = asyncio.get_running_loop()
+        result: dict[str, Any] = await loop.run_in_executor(None, run_load, url, args)
         timer.stop()
-        result: dict[str, Any] = json.loads(done.stdout)
         result["cpu"] = time.process_time() - cpu
         expected.update(result["sent"])
         if not expected <= painted.keys():
@@ -222,7 +235,8 @@ def main() -> int:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    p.add_argument("--load", metavar="URL", help=argparse.SUPPRESS)
+    p.add_argument("--baseline", metavar="URL", help=argparse.SUPPRESS)
+    p.add_argument("--publisher", metavar="URL", help=argparse.SUPPRESS)
     p.add_argument("--games", type=int, default=50)
     p.add_argument("--rate", type=float, default=100.0)
     p.add_argument("--seconds", type=float, default=10.0)
@@ -234,8 +248,13 @@ def main() -> int:
     p.add_argument("--width", type=int, default=3300)
     p.add_argument("--height", type=int, default=1000)
     args = p.parse_args()
-    if args.load:
-        print(json.dumps(asyncio.run(load(args.load, args.games, args.rate, args.seconds))))
+    if args.baseline:
+        total = int(args.rate * args.seconds)
+        print(json.dumps(asyncio.run(baseline(args.baseline, total))))
+        return 0
+    if args.publisher:
+        result = asyncio.run(publisher(args.publisher, args.games, args.rate, args.seconds))
+        print(json.dumps(result))
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         server = BroadcasterProcess(Path(tmp) / "bench.sqlite3").start()
