@@ -21,8 +21,10 @@ zone names under the bundled data with the full data.
 from __future__ import annotations
 
 import re
+import shutil
 import struct
 import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -112,6 +114,9 @@ def _elf_symbol_bytes(path: Path, symbol: str) -> bytes:
 
 def _build_data_library(data: bytes, symbol: str, target: Path) -> None:
     """A shared library exporting ``data`` as ``symbol`` (GNU as and ld, from binutils)."""
+    missing = [tool for tool in ("as", "ld") if shutil.which(tool) is None]
+    if missing:
+        sys.exit(f"packaging: {' and '.join(missing)} not found: install binutils")
     target.parent.mkdir(parents=True, exist_ok=True)
     blob, asm, obj = (target.with_suffix(s) for s in (".dat", ".s", ".o"))
     blob.write_bytes(data)
