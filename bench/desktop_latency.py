@@ -172,11 +172,12 @@ def run_app(url: str, args: argparse.Namespace) -> dict[str, Any]:
         timer.setInterval(10)
         timer.timeout.connect(on_timer)
         timer.start()
-        cpu = time.process_time()
+        cpu, waited = time.process_time(), runqueue_wait()
         loop = asyncio.get_running_loop()
         result: dict[str, Any] = await loop.run_in_executor(None, run_load, url, args)
         timer.stop()
         result["cpu"] = time.process_time() - cpu
+        result["waited"] = runqueue_wait() - waited
         expected.update(result["sent"])
         if not expected <= painted.keys():
             await asyncio.wait([asyncio.ensure_future(all_painted.wait())], timeout=10)
@@ -192,6 +193,18 @@ def run_app(url: str, args: argparse.Namespace) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- report
+
+
+def runqueue_wait() -> float:
+    """Seconds this thread has spent runnable but waiting for a CPU (Linux schedstat).
+
+    On a shared machine this tells the app's own slowness from other jobs' load.
+    """
+    try:
+        with open("/proc/thread-self/schedstat", encoding="ascii") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return float("nan")
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -293,6 +306,7 @@ def main() -> int:
     )
     per_event = result["cpu"] / len(sent) * 1000
     print(f"app CPU during the run: {result['cpu']:.2f} s, {per_event:.2f} ms per event")
+    print(f"UI thread runnable but waiting for a CPU (other jobs): {result['waited']:.2f} s")
     paints = first_paint(args.paint_runs)
     if paints:
         print(
