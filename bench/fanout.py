@@ -63,7 +63,9 @@ NAMES = {
     "ours": "ours (broadcaster)",
     "naive": "naive python",
     "node": "node ws",
+    "ours-uvloop": "ours on uvloop",  # the same process on uvloop (pip install uvloop)
     "sketch": "sketch: pre-framed",  # not a baseline: what a faster fan-out could do
+    "sketch-uvloop": "sketch on uvloop",  # the same on uvloop (pip install uvloop)
 }
 BASELINES = ["ours", "naive", "node"]
 LEGEND = """\
@@ -78,14 +80,19 @@ CLIENT-BOUND  the publisher had to wait for the subscribers: delivered/s is a lo
 
 def server_command(name: str, core: int, db: Path) -> list[str]:
     pin = ["taskset", "-c", str(core)]
+    serve = ["--log-level", "warning", "serve", "--port", "0", "--db", str(db)]
+    serve += ["--publish-rate", "1000000"]
     if name == "ours":
-        return [
-            *pin,
-            *(sys.executable, "-m", "broadcaster", "--log-level", "warning", "serve"),
-            *("--port", "0", "--db", str(db), "--publish-rate", "1000000"),
-        ]
-    if name in ("naive", "sketch"):
-        flags = ["--preframed"] if name == "sketch" else []
+        return [*pin, sys.executable, "-m", "broadcaster", *serve]
+    if name == "ours-uvloop":  # cli.main's asyncio.run() follows the loop policy
+        code = (
+            "import asyncio, sys, uvloop; from broadcaster.cli import main; "
+            "asyncio.set_event_loop_policy(uvloop.EventLoopPolicy()); sys.exit(main(sys.argv[1:]))"
+        )
+        return [*pin, sys.executable, "-c", code, *serve]
+    if name.startswith(("naive", "sketch")):
+        flags = ["--preframed"] if name.startswith("sketch") else []
+        flags += ["--uvloop"] if name.endswith("uvloop") else []
         return [*pin, sys.executable, str(BENCH / "naive_server.py"), *flags]
     node = shutil.which("node") or "node"
     return [*pin, node, str(BENCH / "node" / "server.js")]
@@ -214,7 +221,7 @@ async def run_one(name: str, n: int, frame: int, args: argparse.Namespace, tmp: 
             max_size=None,
         )
         await pws.recv()  # hello
-        pub = Publisher(pws, None if name == "ours" else frame)
+        pub = Publisher(pws, None if name.startswith("ours") else frame)
         await pub.setup()
 
         # Subscribers, with the probes spread evenly through the connection order.
@@ -262,8 +269,8 @@ async def run_one(name: str, n: int, frame: int, args: argparse.Namespace, tmp: 
         held = asyncio.create_task(hold_back(workers, pub, raw, 4 * args.window, gate, stop))
         await asyncio.sleep(args.warmup)
         spy = None
-        if args.profile and name == "ours":
-            spy = await profile(proc.pid, args.seconds, Path(args.profile) / f"ours-{n}.txt")
+        if args.profile and name.startswith("ours"):
+            spy = await profile(proc.pid, args.seconds, Path(args.profile) / f"{name}-{n}.txt")
         subs = [w.pid for w in workers.procs]
         (f0, _), a0, c0 = await workers.count(), pub.acked, core_ticks()
         s0, m0 = proc_ticks(proc.pid), sum(proc_ticks(pid) for pid in subs)
@@ -348,7 +355,8 @@ def setup() -> argparse.Namespace:
         nargs="+",
         default=BASELINES,
         choices=list(NAMES),
-        help="'sketch' adds bench/naive_server.py --preframed, a what-if fan-out",
+        help="what-ifs, not baselines: ours-uvloop (ours on uvloop), sketch "
+        "(naive_server.py --preframed), sketch-uvloop; uvloop needs pip install uvloop",
     )
     parser.add_argument("--server-core", type=int, default=0)
     parser.add_argument("--workers", type=int, default=0, help="0: one per client core")

@@ -15,7 +15,7 @@ keepalive), same message flow (hello on connect, a snapshot for
 ``subscribe``, an ack per publish), but no rules, no journal, no JSON
 parsing: the publish frame itself is relayed to every subscriber.
 
-    python bench/naive_server.py [--preframed]   # prints "ready url=ws://127.0.0.1:PORT"
+    python bench/naive_server.py [--preframed] [--uvloop]   # prints "ready url=ws://..."
 """
 
 from __future__ import annotations
@@ -81,11 +81,8 @@ class Preframed:
         self.acks.clear()
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--preframed", action="store_true", help="the what-if fan-out")
-    args = parser.parse_args()
-    publish = Preframed().session if args.preframed else naive
+async def main(preframed: bool) -> None:
+    publish = Preframed().session if preframed else naive
 
     async def handler(ws: ServerConnection) -> None:
         assert ws.request is not None
@@ -111,4 +108,13 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--preframed", action="store_true", help="the what-if fan-out")
+    parser.add_argument("--uvloop", action="store_true", help="run on uvloop (pip install uvloop)")
+    args = parser.parse_args()
+    if args.uvloop:
+        import uvloop
+
+        uvloop.run(main(args.preframed))
+    else:
+        asyncio.run(main(args.preframed))
