@@ -5,8 +5,9 @@ Runs, one after the other in the same run, each pinned to the same core:
 * ours:   a real ``broadcaster serve`` process (rules, SQLite journal, fsync);
 * naive:  bench/naive_server.py, ``for ws in clients: await ws.send(msg)``;
 * node:   bench/node/server.js, the ws README broadcast loop;
-* sketch: (only with ``--servers ... sketch``) bench/naive_server.py
-  --preframed, a what-if fan-out: one pre-built frame, one write per subscriber.
+* what-ifs, only when named in ``--servers``: ``sketch`` (bench/naive_server.py
+  --preframed: one pre-built frame, one write per subscriber per batch),
+  ``ours-uvloop`` and ``sketch-uvloop`` (the same on uvloop; pip install uvloop).
 
 Each server runs under ``taskset -c 0``; this coordinator, the publisher and
 the subscribers run on the other core(s). Subscribers are the cheap epoll
@@ -21,7 +22,9 @@ its fan-out; the probes are swapped for raw subscribers) whose delivered
 frames/s are counted by the subscribers over --seconds after a warm-up.
 Baselines relay frames padded to the size of ours' event frames. The load of
 both cores during the flood is read from /proc, so a run where the client
-side or another process was the bottleneck shows itself.
+side or another process was the bottleneck shows itself; on a shared machine
+(as root) the servers, this process and the subscribers get their own
+scheduler autogroups with raised priority (--nice).
 
     .venv/bin/python bench/fanout.py [--subscribers 1000 10000] [--servers ours node]
         [--profile DIR]   # py-spy of ours during the flood (pip install py-spy)
