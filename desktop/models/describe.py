@@ -59,15 +59,11 @@ def period_name(label: str, number: int = 0) -> str:
     return f"period {number}" if number else ""
 
 
-def clock_seconds(state: GameState, server_now: float) -> float:
-    return state.clock.value(server_now)
-
-
 def clock_text(state: GameState, server_now: float) -> str:
     """What the clock shows: "7:11", or "" when the game has no clock running or shown."""
     if state.status in ("scheduled", "final", "postponed", "cancelled") or state.period.number == 0:
         return ""
-    seconds = clock_seconds(state, server_now)
+    seconds = state.clock.value(server_now)
     if seconds <= 0 and state.clock.direction == "up" and not state.clock.running:
         return ""
     whole = int(seconds) if state.clock.direction == "up" else int(-(-seconds // 1))

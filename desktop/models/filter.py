@@ -29,10 +29,6 @@ class GamesFilter(QSortFilterProxyModel):
         self.setFilterRole(Role.STATUS)  # updates that leave both alone skip re-sort and re-filter
         self.sort(0)
 
-    @property
-    def live_only(self) -> bool:
-        return self._live_only
-
     def set_sport(self, sport: str) -> None:
         """Only games of ``sport`` ("" for every sport)."""
         self.beginFilterChange()

@@ -71,9 +71,6 @@ class GameGrid(QScrollArea):
 
     # ------------------------------------------------------------------ public
 
-    def card(self, game_id: str) -> GameCard | None:
-        return self.cards.get(game_id)
-
     def visible_games(self) -> list[str]:
         """Game ids in the order shown."""
         return list(self._order)
