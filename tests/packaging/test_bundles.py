@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -148,16 +149,29 @@ def test_the_bundled_demo_plays_the_bundled_feeds(
 def test_the_bundled_scoreboard_paints_offscreen_and_under_xvfb(
     bundles: Bundles, home: dict[str, str], tmp_path: Path
 ) -> None:
+    """Qt loads the platform plugin and the SVG icon engine from the bundle, and paints."""
     command = [bundles.program("scoreboard"), "--quit-after-paint"]
     command += ["--settings", tmp_path / "settings.ini"]
-    done = subprocess.run(command, capture_output=True, text=True, env=home, timeout=WAIT)
+    env = {**home, "QT_DEBUG_PLUGINS": "1"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=WAIT)
     assert done.returncode == 0 and "first paint:" in done.stdout, done.stdout + done.stderr
+    assert loaded(bundles, done.stderr) >= {
+        "platforms/libqoffscreen.so",
+        "iconengines/libqsvgicon.so",
+    }
     if shutil.which("xvfb-run") is None:
         pytest.skip("no xvfb-run: the xcb plugin was only checked with ldd")
     xvfb = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", *command]
-    env = {**home, "QT_QPA_PLATFORM": "xcb"}
+    env = {**env, "QT_QPA_PLATFORM": "xcb"}
     done = subprocess.run(xvfb, capture_output=True, text=True, env=env, timeout=WAIT * 2)
     assert done.returncode == 0 and "first paint:" in done.stdout, done.stdout + done.stderr
+    assert "platforms/libqxcb.so" in loaded(bundles, done.stderr)
+
+
+def loaded(bundles: Bundles, debug: str) -> set[str]:
+    """The bundle's Qt plugins that ``QT_DEBUG_PLUGINS`` output says were loaded."""
+    plugins = re.findall(r'"([^"]+/plugins/([^"]+))" loaded library', debug)
+    return {name for path, name in plugins if path.startswith(str(bundles.scoreboard))}
 
 
 # What Qt asks ICU for: collation, locale-aware case mapping, time zone names, codecs.
