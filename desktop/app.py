@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import qasync
 from PySide6.QtCore import QTimer
@@ -31,6 +32,9 @@ from desktop.resources import feeds_dir, icon_path
 from desktop.settings import Settings, open_store
 from desktop.ui.main_window import MainWindow
 from desktop.ui.theme import apply_theme
+
+if TYPE_CHECKING:  # imported for real only with --demo (see start_demo)
+    from desktop.demo import Demo
 
 log = logging.getLogger("desktop")
 
@@ -118,7 +122,7 @@ async def run_app(
         window.deleteLater()
 
 
-async def start_demo(window: MainWindow, folder: Path | None = None):  # type: ignore[no-untyped-def]
+async def start_demo(window: MainWindow, folder: Path | None = None) -> Demo:
     """Start the embedded broadcaster (imported only for --demo: it is not small)."""
     from desktop.demo import Demo, load_scripts
 

@@ -119,8 +119,8 @@ class Demo:
         while True:
             self._states.clear()
             self._clocks.clear()
-            names = ", ".join(s.name for s in self.scripts)
-            self.on_message(f"Demo round {self.round}: playing {names}")
+            count = len(self.scripts)
+            self.on_message(f"Demo round {self.round}: {count} feed file(s) playing")
             clocks = asyncio.get_running_loop().create_task(self._keep_clocks())
             try:
                 await asyncio.gather(*(self._play(s) for s in self.scripts))
