@@ -10,7 +10,9 @@ imports the hub, the server or the journal. Modules, top to bottom::
     links.py       asyncio websockets: the publisher and the feed, reconnecting
     outbox.py      the durable on-disk queue of publishes (fsync'd, ids kept)
     completion.py  tab completion from the grammar and the model
+    views.py       PURE: games, log, pending and the toolbar, as text
     commands.py    PURE: one line of text → an event to publish, or an error
+    games.py       PURE: the game commands, new and use
     words.py       PURE: tokens, teams, clock times, schema-driven arguments
     model.py       PURE: what the console knows of the games (feed + queue)
     describe.py    PURE: events and games in an operator's words

@@ -25,17 +25,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Final
 
 import msgspec
 
+from broadcaster.console import games
 from broadcaster.console.describe import event_text
 from broadcaster.console.model import NOT_UNDOABLE, Model
 from broadcaster.console.words import CommandError, fill, parse_clock, tokenize
-from broadcaster.errors import RuleViolation
 from broadcaster.protocol import GameState
-from broadcaster.sports.base import COMMON_KINDS, Sport, create_game, or_list
+from broadcaster.sports.base import COMMON_KINDS, Sport, or_list
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +110,8 @@ LOCAL: Final[dict[str, str]] = {
     "pending": "pending",
 }
 QUIT_WORDS: Final = frozenset({"quit", "exit"})
-SPECIAL: Final = frozenset({"new", "use", "undo", "void", "amend", "ev", "clock", "score"})
 _SHORT_SCORE = re.compile(r"^(?P<side>[ha])(?P<points>\d{1,3})?$")
 _PLUS_SCORE = re.compile(r"^\+(?P<points>\d{1,3})$")
-_NEW_OPTIONS: Final = ("id", "venue", "start")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +142,10 @@ def parse(line: str, ctx: Context) -> Command | None:
     if head in QUIT_WORDS:
         return Quit()
     if head == "use":
-        return _use(args, ctx)
+        return Use(games.use(args, ctx.model))
     if head == "new":
-        return _new(args, ctx)
+        game_id, data = games.new(args, ctx.model, ctx.today)
+        return Emit(game_id, "game.create", data, f"new game {game_id}")
     game_id, state = _current(ctx)
     if head == "undo":
         return _undo(args, game_id, state, ctx)
@@ -258,104 +257,6 @@ def _clock(args: Sequence[str], game_id: str, state: GameState, kinds: Mapping[s
     data = {"running": running, "seconds": parse_clock(rest[0])}
     data = fill("clock.set", kinds["clock.set"], [], state, data)
     return Emit(game_id, "clock.set", data, event_text("clock.set", data, state))
-
-
-def _use(args: Sequence[str], ctx: Context) -> Use:
-    ids = ctx.model.game_ids()
-    if len(args) != 1:
-        listing = ", ".join(ids) or "none yet"
-        raise CommandError(f"use GAME; games: {listing}")
-    word = args[0]
-    if word in ids:
-        return Use(word)
-    low = word.lower()
-    matches = [g for g in ids if g.lower().startswith(low)]
-    if not matches:
-        matches = [g for g in ids if _team_match(ctx.model.state(g), low)]
-    if not matches:
-        matches = [g for g in ids if low in g.lower()]
-    if len(matches) == 1:
-        return Use(matches[0])
-    if not matches:
-        raise CommandError(f"no game {word!r}; games: {', '.join(ids) or 'none yet'}")
-    raise CommandError(f"{word!r} could be {', '.join(matches)}; say which")
-
-
-def _team_match(state: GameState | None, word: str) -> bool:
-    return state is not None and word in (state.home.short.lower(), state.away.short.lower())
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def _new(args: Sequence[str], ctx: Context) -> Emit:
-    """``new SPORT LEAGUE HOME AWAY [id=…] [venue=…] [start=…]``; a team is ``BOS=Boston``."""
-    options: dict[str, str] = {}
-    positional: list[str] = []
-    for word in args:
-        key, eq, value = word.partition("=")
-        if eq and key.lower() in _NEW_OPTIONS:
-            options[key.lower()] = value
-        elif word.lower() not in ("v", "vs", "-"):
-            positional.append(word)
-    sports = ctx.model.sports
-    usage = 'new SPORT LEAGUE HOME AWAY, e.g. new basketball NBA BOS="Boston Celtics" LAL'
-    if len(positional) != 4:
-        raise CommandError(f"{usage} (sports: {', '.join(sorted(sports))})")
-    sport, league, home, away = positional
-    if sport.lower() not in sports:
-        raise CommandError(f"unknown sport {sport!r}; known sports: {', '.join(sorted(sports))}")
-    data: dict[str, Any] = {
-        "sport": sport.lower(),
-        "league": league,
-        "home": _team(home),
-        "away": _team(away),
-    }
-    if options.get("venue"):
-        data["venue"] = options["venue"]
-    if options.get("start"):
-        data["start"] = _start_time(options["start"])
-    game_id = options.get("id") or _game_id(data, ctx)
-    if game_id in ctx.model.game_ids():
-        raise CommandError(f"game {game_id} exists already; use {game_id}")
-    if not 0 < len(game_id) <= 128:
-        raise CommandError("a game id is 1 to 128 characters")
-    try:
-        create_game(game_id, data, sports)
-    except RuleViolation as exc:
-        raise CommandError(exc.message) from None
-    return Emit(game_id, "game.create", data, f"new game {game_id}")
-
-
-def _team(word: str) -> dict[str, str]:
-    short, eq, name = word.partition("=")
-    short, name = short.strip(), name.strip()
-    return {"name": name if eq and name else short, "short": short}
-
-
-def _start_time(text: str) -> float:
-    try:
-        return datetime.fromisoformat(text).timestamp()
-    except ValueError:
-        raise CommandError(f"start={text}: write it as 2024-05-01T19:30") from None
-
-
-def _game_id(data: Mapping[str, Any], ctx: Context) -> str:
-    base = "-".join(
-        _slug(part)
-        for part in (
-            data["league"],
-            ctx.today.strftime("%Y%m%d"),
-            data["home"]["short"],
-            data["away"]["short"],
-        )
-    )
-    taken = set(ctx.model.game_ids())
-    game_id, n = base, 2
-    while game_id in taken:
-        game_id, n = f"{base}-{n}", n + 1
-    return game_id
 
 
 def _seq(args: Sequence[str], usage: str) -> int:

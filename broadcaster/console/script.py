@@ -25,7 +25,11 @@ def _print_to(stream: IO[str]) -> Print:
 
 
 async def lines_of(stream: IO[str]) -> AsyncIterator[str]:
-    """Lines as they come, without blocking the event loop (stdin may be a slow pipe)."""
+    """Lines as they come, without blocking the event loop (stdin may be a slow pipe).
+
+    One line is read only when the previous one is done, so a script that stops
+    early (a refusal) leaves no read pending and exits at once.
+    """
     loop = asyncio.get_running_loop()
     while line := await loop.run_in_executor(None, stream.readline):
         yield line
@@ -55,6 +59,11 @@ async def run_script(
     number = 0
     async for line in lines:
         number += 1
+        if line.split()[:1] == ["undo"]:  # it needs the game's past, which the feed loads
+            try:
+                await asyncio.wait_for(console.past_loaded(), timeout)
+            except TimeoutError:
+                return _gave_up(console, err)
         outcome = console.submit(line)
         if outcome.kind == "error":
             err(f"{name}:{number}: {outcome.text} (nothing published)")

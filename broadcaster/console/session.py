@@ -107,6 +107,7 @@ class Console:
         self._answers: dict[str, Reply] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._answered = asyncio.Event()
+        self._change = asyncio.Event()
         self._was_online: bool | None = False  # None: told the operator it is offline
 
     # ------------------------------------------------------------------ lifecycle
@@ -261,7 +262,17 @@ class Console:
         self._changed()
 
     def _changed(self) -> None:
+        self._change.set()
         self.on_change()
+
+    async def past_loaded(self) -> None:
+        """Wait until the current game's past events are loaded (undo needs them)."""
+        while self.current is not None:
+            record = self.model.games.get(self.current)
+            if record is not None and record.loaded:
+                return
+            self._change.clear()
+            await self._change.wait()
 
     # ------------------------------------------------------------------ views
 

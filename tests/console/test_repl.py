@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
 from broadcaster.console.completion import ConsoleCompleter
-from tests.console.drivers import history, journal_seq, operator, watching
+from tests.console.drivers import DEADLINE, history, journal_seq, operator, watching
 from tests.helpers.proc import BroadcasterProcess
 
 GAME = "nba-game"
@@ -96,6 +97,7 @@ async def test_undo_voids_the_last_events_one_by_one(
         console = typist.console
         typist.type(NEW, "start", "ps", "h3 Tatum", "a2 James")
         await typist.until_said("score LAL +2", "ok")
+        await asyncio.wait_for(console.past_loaded(), DEADLINE)  # undo needs the game's past
         typist.type("undo")
         await typist.until_said("void seq 5 (score LAL +2 James)", "ok")
         assert "undone: seq 5 score LAL +2 James" in console.toolbar()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 from tests.console.drivers import history
-from tests.console.procs import console_env, run_console
+from tests.console.procs import TIMEOUT, console_env, run_console
 from tests.helpers.proc import BroadcasterProcess
 
 SOCCER_GAME = textwrap.dedent(
@@ -117,3 +119,26 @@ def test_a_wrong_token_fails_the_script(broadcaster: BroadcasterProcess, tmp_pat
     )
     assert done.returncode == 1
     assert "the broadcaster refused the token (HTTP 401)" in done.stderr
+
+
+def test_a_refusal_ends_the_run_even_if_stdin_stays_open(
+    broadcaster: BroadcasterProcess, tmp_path: Path
+) -> None:
+    cmd = [sys.executable, "-m", "broadcaster", "console", "--url", broadcaster.url,
+           "--data-dir", str(tmp_path / "c")]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=console_env(),
+    )  # fmt: skip
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write("new basketball NBA BOS LAL id=g\nfinal\n")  # and nothing more, ever
+        proc.stdin.flush()
+        assert proc.wait(TIMEOUT) == 1
+        assert proc.stderr is not None and "stdin:2: stopped at this refusal" in proc.stderr.read()
+    finally:
+        proc.kill()
+        proc.wait(TIMEOUT)
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
