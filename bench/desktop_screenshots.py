@@ -40,7 +40,6 @@ async def shoot(app: QApplication, out: Path, seconds: float, theme: str) -> Non
             busiest = max(games, key=lambda g: (g.status == "live", g.seq))
             window.settings.favourites = [busiest.home.name]
             window.games.set_favourites(window.settings.favourites)
-            window.view_model.invalidate()
         await asyncio.sleep(0.5)
         save(window, out / "scoreboard.png")
         if games:

@@ -2,21 +2,31 @@
 
 Sorted by ``GamesModel.sort_key`` (favourites first, then league, then live
 before scheduled before final), so consecutive rows of one league form its
-group. ``dynamicSortFilter`` keeps it right as games change, one row at a time.
+group. Not ``dynamicSortFilter``: Qt's proxy would re-sort and re-filter on
+every ``dataChanged`` (every score, every clock tick), whatever its roles.
+It sorts and filters again when the games model says the order may have
+changed (a game added, a status or a favourite changed), and when a filter
+is set.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+)
 
-from desktop.models.games import Role
+from desktop.models.games import GamesModel, Role
 
 Index = QModelIndex | QPersistentModelIndex
 LIVE = frozenset({"live", "break"})
 
 
 class GamesFilter(QSortFilterProxyModel):
-    """Filter and order for the game grid; setters re-filter at once."""
+    """Filter and order for the game grid; setters filter and sort again at once."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -24,32 +34,36 @@ class GamesFilter(QSortFilterProxyModel):
         self._league = ""
         self._live_only = False
         self._words: tuple[str, ...] = ()
-        self.setDynamicSortFilter(True)
+        self.setDynamicSortFilter(False)
         self.setSortRole(Role.SORT_KEY)
-        self.setFilterRole(Role.STATUS)  # updates that leave both alone skip re-sort and re-filter
         self.sort(0)
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802
+        old = self.sourceModel()
+        if isinstance(old, GamesModel):
+            old.order_changed.disconnect(self.invalidate)
+        super().setSourceModel(model)
+        if isinstance(model, GamesModel):
+            model.order_changed.connect(self.invalidate)
+        self.invalidate()
 
     def set_sport(self, sport: str) -> None:
         """Only games of ``sport`` ("" for every sport)."""
-        self.beginFilterChange()
         self._sport = sport
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.invalidate()
 
     def set_league(self, league: str) -> None:
-        self.beginFilterChange()
         self._league = league
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.invalidate()
 
     def set_live_only(self, live_only: bool) -> None:
-        self.beginFilterChange()
         self._live_only = live_only
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.invalidate()
 
     def set_search(self, text: str) -> None:
         """Every word must appear in a team name or short, the league, sport or venue."""
-        self.beginFilterChange()
         self._words = tuple(text.casefold().split())
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.invalidate()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
         model = self.sourceModel()

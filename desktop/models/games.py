@@ -50,7 +50,7 @@ class Role(enum.IntEnum):
     SEARCH = enum.auto()  # lower-case text the search box matches
 
 
-# What a score or a clock changes (not the sort key, not the status: no re-sort, no re-filter).
+# What a score or a clock changes (not the sort key, not the status).
 CLOCK_ROLES = [*_TEXT, int(Role.CLOCK), int(Role.PHASE)]
 LIVE_ROLES = [*CLOCK_ROLES, int(Qt.ItemDataRole.ToolTipRole), int(Role.STATE), int(Role.PERIOD)]
 
@@ -60,9 +60,13 @@ class GamesModel(QAbstractListModel):
 
     Signals:
         score_changed(str, str, int): game id, side, points gained (negative after a correction).
+        order_changed(): a game's sort key or status changed (once per update): views that
+            sort or filter must do it again. Qt's proxy re-sorts on every ``dataChanged``
+            whatever its roles, so the games filter waits for this instead.
     """
 
     score_changed = Signal(str, str, int)
+    order_changed = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -154,6 +158,7 @@ class GamesModel(QAbstractListModel):
             self._rows = {g.game_id: i for i, g in enumerate(games)}
             self._clocks = {}
             self.endResetModel()
+            self.order_changed.emit()
             return
         keep = {g.game_id for g in games}
         for row in reversed(range(len(self._states))):
@@ -173,6 +178,7 @@ class GamesModel(QAbstractListModel):
 
     def update(self, states: Iterable[GameState]) -> None:
         new: list[GameState] = []
+        moved = False
         for state in states:
             row = self._rows.get(state.game_id)
             if row is None:
@@ -182,9 +188,10 @@ class GamesModel(QAbstractListModel):
             self._clocks.pop(row, None)
             index = self.index(row)
             if self.sort_key(old) != self.sort_key(state) or old.status != state.status:
-                self.dataChanged.emit(index, index)  # every role: it may move or leave a filter
+                moved = True
+                self.dataChanged.emit(index, index)
             else:
-                self.dataChanged.emit(index, index, LIVE_ROLES)  # the proxy need not re-sort
+                self.dataChanged.emit(index, index, LIVE_ROLES)
         if new:
             first = len(self._states)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
@@ -192,6 +199,9 @@ class GamesModel(QAbstractListModel):
                 self._rows[state.game_id] = len(self._states)
                 self._states.append(state)
             self.endInsertRows()
+            moved = True
+        if moved:
+            self.order_changed.emit()
 
     def _remove(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)
@@ -210,6 +220,7 @@ class GamesModel(QAbstractListModel):
         self._favourites = frozenset(teams)
         if self._states:
             self.dataChanged.emit(self.index(0), self.index(len(self._states) - 1))
+            self.order_changed.emit()
 
     def tick(self, server_now: float) -> None:
         """Move running clocks to ``server_now``; signal only rows whose text changed."""

@@ -192,7 +192,6 @@ class MainWindow(QMainWindow):
         favourites = favourites - teams if favourites & teams else favourites | teams
         self.settings.favourites = sorted(favourites)
         self.games.set_favourites(favourites)
-        self.view_model.invalidate()
 
     def set_theme(self, name: str) -> None:
         self.settings.theme = name

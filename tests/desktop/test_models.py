@@ -87,7 +87,6 @@ def test_filter_orders_favourites_first_then_leagues_live_before_final(qtmodelte
 
     assert ids() == ["nba1", "nba2", "wc1", "wc2"]
     model.set_favourites({"Argentina"})
-    view.invalidate()
     assert ids() == ["wc2", "nba1", "nba2", "wc1"]
     view.set_live_only(True)
     assert ids() == ["nba1", "wc1"]
@@ -153,3 +152,34 @@ def test_detail_model_updates_cells_in_place(qtmodeltester: Any) -> None:
     assert resets == []
     assert detail.index(0, 1).data() == "2"
     assert detail.headerData(1, Qt.Orientation.Horizontal) == "BOS"
+
+
+class CountingFilter(GamesFilter):
+    """Counts the comparisons the proxy makes: re-sorting shows up here."""
+
+    compared = 0
+
+    def lessThan(self, left: Any, right: Any) -> bool:  # noqa: N802
+        self.compared += 1
+        return super().lessThan(left, right)
+
+
+def test_scores_and_clocks_do_not_resort_the_grid_but_a_status_change_does() -> None:
+    model = games_model()
+    view = CountingFilter()
+    view.setSourceModel(model)
+    view.set_live_only(True)
+    assert view.rowCount() == 2  # nba1, wc1
+    layouts: list[int] = []
+    view.layoutAboutToBeChanged.connect(lambda *_: layouts.append(1))
+    view.modelAboutToBeReset.connect(lambda: layouts.append(1))
+    view.compared = 0
+    running = Clock(True, 600.0, "down", 0.0)
+    model.apply([event(20, "nba1", home=12, away=8, clock=running)])
+    model.tick(5.0)
+    assert (view.compared, layouts) == (0, [])  # rows changed in place, nothing re-sorted
+    assert view.index(0, 0).data(Role.STATE).home.score == 12
+    final = Period(4, "Q4", False)
+    model.apply([event(21, "nba1", home=12, away=8, status="final", period=final)])
+    assert [view.index(r, 0).data(Role.GAME_ID) for r in range(view.rowCount())] == ["wc1"]
+    assert view.compared or layouts  # the order and the live filter were worked out again
