@@ -78,11 +78,24 @@ class GameRecord:
     loaded: bool = False  # the game's past events have arrived (history)
     players: dict[str, set[str]] = field(default_factory=lambda: {"home": set(), "away": set()})
 
+    amended: dict[int, Mapping[str, Any]] = field(default_factory=dict)  # seq -> new data
+
     def add(self, logged: Logged) -> None:
         self.events[logged.seq] = logged
-        player, side = logged.data.get("player"), logged.data.get("team")
+        data = logged.data
+        target, new = data.get("target"), data.get("data")
+        if data.get("action") == "amend" and isinstance(target, int) and isinstance(new, dict):
+            self.amended[target] = new
+        player, side = data.get("player"), data.get("team")
         if isinstance(player, str) and player and side in self.players:
             self.players[side].add(player)
+
+    def event(self, seq: int) -> Logged | None:
+        """Event ``seq`` as it stands now: with its latest amendment, if any."""
+        logged = self.events.get(seq)
+        if logged is not None and seq in self.amended:
+            return Logged(seq, logged.kind, self.amended[seq])
+        return logged
 
     def newer(self, state: GameState) -> None:
         if self.state is None or state.seq >= self.state.seq:
@@ -196,7 +209,7 @@ class Model:
 
     def logged(self, game_id: str, seq: int) -> Logged | None:
         record = self.games.get(game_id)
-        return None if record is None else record.events.get(seq)
+        return None if record is None else record.event(seq)
 
     def describe(
         self, game_id: str, kind: str, data: Mapping[str, Any], state: GameState | None
@@ -205,7 +218,10 @@ class Model:
         text = event_text(kind, data, state)
         target = data.get("target") if kind == "correction" else None
         logged = self.logged(game_id, target) if isinstance(target, int) else None
-        if logged is not None:
+        new = data.get("data")
+        if logged is not None and data.get("action") == "amend" and isinstance(new, dict):
+            text += f" to {event_text(logged.kind, new, state)}"
+        elif logged is not None:
             text += f" ({event_text(logged.kind, logged.data, state)})"
         return text
 
@@ -239,7 +255,7 @@ class Model:
                 "use void SEQ"
             )
         for seq in sorted(record.events, reverse=True):
-            ev = record.events[seq]
+            ev = record.event(seq) or record.events[seq]
             if ev.kind not in NOT_UNDOABLE and seq not in voided:
                 return UndoTarget(ev.kind, ev.data, seq=seq)
         raise CommandError("nothing to undo in this game")

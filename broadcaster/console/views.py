@@ -63,7 +63,7 @@ def log(model: Model, current: str | None, arg: str) -> str:
     lines = []
     if record is not None:
         for seq in sorted(record.events)[-count:]:
-            ev = record.events[seq]
+            ev = record.event(seq) or record.events[seq]
             mark = "   (voided)" if seq in voided else ""
             lines.append(f"{seq:>6}  {model.describe(current, ev.kind, ev.data, state)}{mark}")
     queued = model.queued_for(current)

@@ -94,12 +94,13 @@ def test_commands_on_stdin_run_the_same_way(
     done = run_console(
         broadcaster.url,
         tmp_path / "c",
-        stdin="new basketball NBA BOS LAL id=g\nstart\nps\nh3\nlog\nundo\n",
+        stdin="new basketball NBA BOS LAL id=g\nstart\nps\nh3\na2\nlog\namend 5 points=3\nundo\n",
     )
     assert done.returncode == 0, done.stderr
     assert "✓ 4 score BOS +3 · BOS 3–0 LAL" in done.stdout
-    assert "     4  score BOS +3" in done.stdout  # the log, with seq numbers
-    assert "✓ 5 void seq 4 (score BOS +3) · BOS 0–0 LAL" in done.stdout
+    assert "     5  score LAL +2" in done.stdout  # the log, with seq numbers
+    assert "✓ 6 amend seq 5 to score LAL +3 · BOS 3–3 LAL" in done.stdout
+    assert "✓ 7 void seq 5 (score LAL +3) · BOS 3–0 LAL" in done.stdout
 
 
 def test_without_a_token_the_console_says_how_to_give_one(
