@@ -114,10 +114,8 @@ def run_app(url: str, args: argparse.Namespace) -> dict[str, Any]:
     from desktop.settings import Settings
     from desktop.ui.card import GameCard
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.theme import apply_theme
 
     app = QApplication(sys.argv[:1])
-    apply_theme(app, args.theme)  # as the app does: the style sheet's cost is part of it
     painted: dict[str, float] = {}
 
     class PaintSpy(QObject):
@@ -138,7 +136,7 @@ def run_app(url: str, args: argparse.Namespace) -> dict[str, Any]:
 
     async def main() -> dict[str, Any]:
         client = FeedClient()
-        window = MainWindow(client, Settings())
+        window = MainWindow(client, Settings(theme=args.theme))
         window.resize(args.width, args.height)  # default: every card on screen, 10 a row
         if args.no_window:  # qasync + the feed client only: when an event is handed to Qt
 
@@ -260,7 +258,7 @@ def main() -> int:
     p.add_argument(
         "--no-window", action="store_true", help="measure up to the client's signal, no widgets"
     )
-    p.add_argument("--theme", default="light", help="light, dark, or none (no style sheet)")
+    p.add_argument("--theme", default="light", choices=["light", "dark"])
     p.add_argument("--width", type=int, default=3300)
     p.add_argument("--height", type=int, default=1000)
     args = p.parse_args()

@@ -22,11 +22,9 @@ from desktop.app import start_demo
 from desktop.feed.client import FeedClient
 from desktop.settings import Settings
 from desktop.ui.main_window import MainWindow
-from desktop.ui.theme import apply_theme
 
 
 async def shoot(app: QApplication, out: Path, seconds: float, theme: str) -> None:
-    apply_theme(app, theme)
     client = FeedClient()
     window = MainWindow(client, Settings(theme=theme))
     window.resize(1240, 760)

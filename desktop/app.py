@@ -31,7 +31,6 @@ from desktop.feed.client import FeedClient
 from desktop.resources import feeds_dir, icon_path
 from desktop.settings import Settings, open_store
 from desktop.ui.main_window import MainWindow
-from desktop.ui.theme import apply_theme
 
 if TYPE_CHECKING:  # imported for real only with --demo (see start_demo)
     from desktop.demo import Demo
@@ -73,7 +72,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # run_app decides when to stop the loop
     store = open_store(args.settings)
     settings = Settings.load(store)
-    apply_theme(app, settings.theme)
     url = args.url or settings.url
     token = settings.token if args.token is None else args.token
     if args.url and not args.demo:

@@ -14,16 +14,19 @@ from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
     QColor,
+    QFocusEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPen,
 )
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from broadcaster.protocol import GameState
 from desktop.models.games import Role
 from desktop.ui.fader import Fader
+from desktop.ui.theme import Accents, style
 
 Index = QModelIndex | QPersistentModelIndex
 CARD_WIDTH = 300
@@ -51,19 +54,23 @@ class GameCard(QFrame):
     favourite_toggled = Signal(str)
     navigate = Signal(str, int)
 
-    def __init__(self, game_id: str, fader: Fader, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, game_id: str, fader: Fader, accents: Accents, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.game_id = game_id
         self.setObjectName("card")
+        self.setFrameShape(QFrame.Shape.NoFrame)  # painted here: no style sheet (see theme)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFixedWidth(CARD_WIDTH)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._state: GameState | None = None
         self._flash = 0.0
         self._flashed: set[str] = set()  # sides whose score changed
-        self._accent = QColor(255, 196, 0)
+        self._accents = accents
         self._fader = fader
         self._build()
+        self.restyle()
 
     def _build(self) -> None:
         grid = QGridLayout(self)
@@ -99,6 +106,20 @@ class GameCard(QFrame):
         grid.addWidget(self.phase, 3, 0, 1, 4)
         grid.setColumnStretch(1, 1)
 
+    def restyle(self) -> None:
+        """Fonts and colours from the current palette and accents (after a theme change)."""
+        muted = self._accents["muted"]
+        live = self._accents["live"] if self.property("status") == "live" else muted
+        style(self.status, px=11, bold=True, color=live)
+        style(self.star, px=16, color=self._accents["star"])
+        for side in ("home", "away"):
+            style(self.names[side + "_short"], px=12, bold=True, color=muted)
+            style(self.names[side], px=13)
+            style(self.scores[side], px=22, bold=True)
+            style(self.badges[side], px=12, bold=True, color=self._accents["badge"])
+        style(self.phase, px=12)
+        self.update()
+
     # ------------------------------------------------------------------ showing a row
 
     def show_row(self, index: Index) -> None:
@@ -123,8 +144,9 @@ class GameCard(QFrame):
         self.status.setText(_STATUS.get(status, status.upper()))
         if self.property("status") != status:
             self.setProperty("status", status)
-            self.style().unpolish(self)
-            self.style().polish(self)
+            live = self._accents["live"] if status == "live" else self._accents["muted"]
+            style(self.status, px=11, bold=True, color=live)
+            self.update()
         self.star.setChecked(favourite)
         self.star.setText("★" if favourite else "☆")
         self.star.setToolTip("Remove from favourites (F)" if favourite else "Add to favourites (F)")
@@ -170,10 +192,21 @@ class GameCard(QFrame):
     # ------------------------------------------------------------------ painting, input
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        super().paintEvent(event)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette, status = self.palette(), self.property("status")
+        focus = self.hasFocus()
+        border = palette.highlight().color() if focus else palette.mid().color()
+        painter.setPen(QPen(border, 2 if focus else 1))
+        painter.setBrush(self._accents["final"] if status == "final" else palette.base().color())
+        painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 8, 8)
+        accent = {"live": "live", "break": "break"}.get(status or "")
+        if accent:  # the status is also in words; the bar only adds
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self._accents[accent])
+            painter.drawRoundedRect(2, 2, 4, self.height() - 4, 2, 2)
         if self._flash > 0:
-            painter = QPainter(self)
-            color = QColor(self._accent)
+            color = QColor(self._accents["flash"])
             color.setAlphaF(0.35 * self._flash)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(color)
@@ -182,6 +215,14 @@ class GameCard(QFrame):
             for side in self._flashed:  # a bar under the changed score: not colour alone
                 g: QRect = self.scores[side].geometry()
                 painter.drawRect(g.left(), g.bottom() - 1, g.width(), 3)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusOutEvent(event)
+        self.update()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -29,15 +30,22 @@ from desktop.models.describe import summary
 from desktop.models.detail import DetailModel
 from desktop.models.games import GamesModel, Role
 from desktop.models.plays import PAGE, PlaysModel
+from desktop.ui.theme import Accents, style
 
 
 class DetailWindow(QDialog):
     """The detail of ``game_id``; Escape closes it."""
 
     def __init__(
-        self, game_id: str, games: GamesModel, client: FeedClient, parent: QWidget | None = None
+        self,
+        game_id: str,
+        games: GamesModel,
+        client: FeedClient,
+        accents: Accents,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._accents = accents
         self.setObjectName("detail")
         self.setModal(False)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -54,6 +62,7 @@ class DetailWindow(QDialog):
         client.history_received.connect(self._on_history)
         client.games_reset.connect(self._on_reset)
         self._on_header()
+        self.restyle()
         client.request_history(game_id, limit=PAGE)
         self.resize(720, 640)
 
@@ -61,6 +70,8 @@ class DetailWindow(QDialog):
         layout = QVBoxLayout(self)
         header = QWidget(self)
         header.setObjectName("detailHeader")
+        header.setAutoFillBackground(True)
+        header.setBackgroundRole(QPalette.ColorRole.Base)
         grid = QGridLayout(header)
         self.league = _label("detailLeague")
         grid.addWidget(self.league, 0, 0, 1, 3)
@@ -107,6 +118,14 @@ class DetailWindow(QDialog):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         layout.addWidget(split, 1)
+
+    def restyle(self) -> None:
+        """Fonts and colours from the theme (no style sheet: see desktop.ui.theme)."""
+        style(self.league, px=12, color=self._accents["muted"])
+        for side in ("home", "away"):
+            style(self.names[side], px=16, bold=True)
+            style(self.scores[side], px=40, bold=True)
+        style(self.phase, px=14)
 
     # ------------------------------------------------------------------ header
 

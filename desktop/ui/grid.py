@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWi
 from desktop.models.games import Role
 from desktop.ui.card import CARD_WIDTH, GameCard
 from desktop.ui.fader import Fader
+from desktop.ui.theme import Accents, style
 
 SPACING = 10
 FAVOURITES = "★ Favourites"
@@ -33,8 +34,11 @@ class GameGrid(QScrollArea):
     game_activated = Signal(str)
     favourite_toggled = Signal(str)
 
-    def __init__(self, model: QAbstractItemModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: QAbstractItemModel, accents: Accents, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self._accents = accents
         self.setObjectName("grid")
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -54,6 +58,7 @@ class GameGrid(QScrollArea):
         self.empty = QLabel("Waiting for games…")
         self.empty.setObjectName("empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setContentsMargins(0, 40, 0, 40)
         self._relayout = QTimer(self)
         self._relayout.setSingleShot(True)
         self._relayout.setInterval(0)
@@ -67,6 +72,7 @@ class GameGrid(QScrollArea):
             model.modelReset,
         ):
             signal.connect(self._relayout.start)
+        self.restyle()
         self._on_relayout()
 
     # ------------------------------------------------------------------ public
@@ -74,6 +80,15 @@ class GameGrid(QScrollArea):
     def visible_games(self) -> list[str]:
         """Game ids in the order shown."""
         return list(self._order)
+
+    def restyle(self) -> None:
+        """Fonts and colours again, after a theme change."""
+        style(self.empty, px=15, color=self._accents["muted"])
+        for section, _ in self._sections.values():
+            for header in section.findChildren(QLabel, "groupHeader"):
+                style(header, px=15, bold=True)
+        for card in self.cards.values():
+            card.restyle()
 
     def set_empty_text(self, text: str) -> None:
         self.empty.setText(text)
@@ -144,7 +159,7 @@ class GameGrid(QScrollArea):
     def _card(self, game_id: str) -> GameCard:
         card = self.cards.get(game_id)
         if card is None:
-            card = self.cards[game_id] = GameCard(game_id, self._fader, self._body)
+            card = self.cards[game_id] = GameCard(game_id, self._fader, self._accents, self._body)
             card.activated.connect(self.game_activated)
             card.favourite_toggled.connect(self.favourite_toggled)
             card.navigate.connect(self._on_navigate)
@@ -161,6 +176,8 @@ class GameGrid(QScrollArea):
             header = QLabel(group, section)
             header.setObjectName("groupHeader")
             header.setAccessibleName(f"{group} games")
+            header.setContentsMargins(2, 8, 2, 0)
+            style(header, px=15, bold=True)
             box.addWidget(header)
             grid = QGridLayout()
             box.addLayout(grid)

@@ -35,7 +35,7 @@ from desktop.settings import THEMES, Settings
 from desktop.ui.detail import DetailWindow
 from desktop.ui.grid import GameGrid
 from desktop.ui.status import ConnectionIndicator
-from desktop.ui.theme import apply_theme
+from desktop.ui.theme import Accents, apply_theme
 
 TICK_MS = 250
 ALL = ""
@@ -62,8 +62,10 @@ class MainWindow(QMainWindow):
         self.view_model = GamesFilter(self)
         self.view_model.setSourceModel(self.games)
         self.details: dict[str, DetailWindow] = {}
+        self.accents = Accents()
+        self._apply_theme(settings.theme)
         self.latencies: deque[float] = deque(maxlen=200)  # seconds, event time → shown
-        self.grid = GameGrid(self.view_model, self)
+        self.grid = GameGrid(self.view_model, self.accents, self)
         self.grid.setAccessibleName("Games")
         self.setCentralWidget(self.grid)
         self._build_filters()
@@ -176,7 +178,8 @@ class MainWindow(QMainWindow):
     def open_detail(self, game_id: str) -> DetailWindow:
         window = self.details.get(game_id)
         if window is None:
-            window = self.details[game_id] = DetailWindow(game_id, self.games, self.client, self)
+            window = DetailWindow(game_id, self.games, self.client, self.accents, self)
+            self.details[game_id] = window
             window.destroyed.connect(lambda *_: self.details.pop(game_id, None))
         window.show()
         window.raise_()
@@ -195,9 +198,15 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, name: str) -> None:
         self.settings.theme = name
+        self._apply_theme(name)
+        self.grid.restyle()
+        for window in self.details.values():
+            window.restyle()
+
+    def _apply_theme(self, name: str) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_theme(app, name)
+            apply_theme(app, name, self.accents)
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text)
