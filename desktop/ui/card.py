@@ -67,6 +67,7 @@ class GameCard(QFrame):
         self._state: GameState | None = None
         self._flash = 0.0
         self._flashed: set[str] = set()  # sides whose score changed
+        self._favourite = False
         self._accents = accents
         self._fader = fader
         self._build()
@@ -80,7 +81,6 @@ class GameCard(QFrame):
         self.status = _label("status")
         self.star = QToolButton(self)
         self.star.setObjectName("star")
-        self.star.setCheckable(True)
         self.star.setAutoRaise(True)
         self.star.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # F on the card does the same
         self.star.clicked.connect(self._on_star)
@@ -130,7 +130,7 @@ class GameCard(QFrame):
         state: GameState = index.data(Role.STATE)
         old, self._state = self._state, state
         favourite = bool(index.data(Role.FAVOURITE))
-        changed = old is not state or favourite != self.star.isChecked()
+        changed = old is not state or favourite != self._favourite
         if changed:
             self._show_state(state, old, index.data(Role.STATUS), favourite)
         phase = index.data(Role.PHASE)
@@ -147,7 +147,7 @@ class GameCard(QFrame):
             live = self._accents["live"] if status == "live" else self._accents["muted"]
             style(self.status, px=11, bold=True, color=live)
             self.update()
-        self.star.setChecked(favourite)
+        self._favourite = favourite
         self.star.setText("★" if favourite else "☆")
         self.star.setToolTip("Remove from favourites (F)" if favourite else "Add to favourites (F)")
         self.star.setAccessibleName("favourite" if favourite else "not a favourite")

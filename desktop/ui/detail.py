@@ -101,6 +101,7 @@ class DetailWindow(QDialog):
         self.detail_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.detail_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.detail_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.detail_view.setWordWrap(True)
         self.plays_view = QTableView(split)
         self.plays_view.setObjectName("plays")
         self.plays_view.setAccessibleName("Play-by-play, newest first")
@@ -152,6 +153,7 @@ class DetailWindow(QDialog):
         self.phase.setText(index.data(Role.PHASE))
         self.setAccessibleName(summary(state, self._games.server_now))
         self.detail.set_state(state)
+        self.detail_view.resizeRowsToContents()
 
     # ------------------------------------------------------------------ plays
 
