@@ -30,6 +30,7 @@ from desktop.ui.theme import Accents, style
 
 Index = QModelIndex | QPersistentModelIndex
 CARD_WIDTH = 300
+MARGIN = 10
 _STATUS = {
     "live": "● LIVE",
     "break": "❚❚ BREAK",
@@ -75,7 +76,7 @@ class GameCard(QFrame):
 
     def _build(self) -> None:
         grid = QGridLayout(self)
-        grid.setContentsMargins(10, 8, 10, 8)
+        grid.setContentsMargins(MARGIN, 8, MARGIN, 8)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
         self.status = _label("status")
@@ -94,8 +95,6 @@ class GameCard(QFrame):
             name.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
             score, badge = _label("score"), _label("badge")
             score.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            score.setMinimumWidth(36)
-            badge.setMinimumWidth(40)
             grid.addWidget(short, row, 0)
             grid.addWidget(name, row, 1)
             grid.addWidget(score, row, 2)
@@ -118,7 +117,25 @@ class GameCard(QFrame):
             style(self.scores[side], px=22, bold=True)
             style(self.badges[side], px=12, bold=True, color=self._accents["badge"])
         style(self.phase, px=12)
+        self._fix_sizes()
         self.update()
+
+    def _fix_sizes(self) -> None:
+        """Fixed sizes for what changes often (scores, badges, the clock line) and the card.
+
+        A widget whose size is fixed does not ask its parent's layout to recompute when its
+        text changes; without this every score or clock tick re-laid out the whole grid.
+        """
+        for side in ("home", "away"):
+            height = self.scores[side].fontMetrics().height()
+            self.scores[side].setFixedSize(56, height)
+            self.badges[side].setFixedSize(46, self.badges[side].fontMetrics().height())
+        width = CARD_WIDTH - 2 * MARGIN
+        self.phase.setFixedSize(width, self.phase.fontMetrics().height())
+        self.status.setFixedHeight(self.status.fontMetrics().height())
+        self.setMinimumHeight(0)
+        self.setMaximumHeight(16777215)
+        self.setFixedHeight(self.sizeHint().height())
 
     # ------------------------------------------------------------------ showing a row
 
