@@ -31,6 +31,8 @@ from desktop.ui.theme import Accents, style
 Index = QModelIndex | QPersistentModelIndex
 CARD_WIDTH = 300
 MARGIN = 10
+NAME_WIDTH = 140  # a longer team name is elided (the whole name is in the tooltip)
+ELIDE = Qt.TextElideMode.ElideRight
 _STATUS = {
     "live": "● LIVE",
     "break": "❚❚ BREAK",
@@ -127,9 +129,13 @@ class GameCard(QFrame):
         text changes; without this every score or clock tick re-laid out the whole grid.
         """
         for side in ("home", "away"):
-            height = self.scores[side].fontMetrics().height()
-            self.scores[side].setFixedSize(56, height)
-            self.badges[side].setFixedSize(46, self.badges[side].fontMetrics().height())
+            score, badge = self.scores[side], self.badges[side]
+            score.setFixedSize(
+                score.fontMetrics().horizontalAdvance("888") + 4, score.fontMetrics().height()
+            )
+            badge.setFixedSize(
+                badge.fontMetrics().horizontalAdvance("▲ +88"), badge.fontMetrics().height()
+            )
         width = CARD_WIDTH - 2 * MARGIN
         self.phase.setFixedSize(width, self.phase.fontMetrics().height())
         self.status.setFixedHeight(self.status.fontMetrics().height())
@@ -171,7 +177,10 @@ class GameCard(QFrame):
         shown = state.status not in ("scheduled", "postponed", "cancelled")
         for side in ("home", "away"):
             team = state.home if side == "home" else state.away
-            self.names[side].setText(team.name)
+            name = self.names[side]
+            name.setText(name.fontMetrics().elidedText(team.name, ELIDE, NAME_WIDTH))
+            name.setToolTip(team.name if name.text() != team.name else "")
+            name.setAccessibleName(team.name)
             self.names[side + "_short"].setText(team.short)
             score = self.scores[side]
             score.setText(str(team.score) if shown else "–")
@@ -230,8 +239,10 @@ class GameCard(QFrame):
             painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 6, 6)
             painter.setBrush(self.palette().windowText())
             for side in self._flashed:  # a bar under the changed score: not colour alone
-                g: QRect = self.scores[side].geometry()
-                painter.drawRect(g.left(), g.bottom() - 1, g.width(), 3)
+                label = self.scores[side]
+                g: QRect = label.geometry()
+                width = label.fontMetrics().horizontalAdvance(label.text())
+                painter.drawRect(g.right() - width, g.bottom() - 1, width, 3)
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
         super().focusInEvent(event)
