@@ -35,7 +35,8 @@ async def shoot(app: QApplication, out: Path, seconds: float, theme: str) -> Non
         await asyncio.sleep(seconds)
         games = window.games.games()
         if games:
-            busiest = max(games, key=lambda g: (g.status == "live", g.seq))
+            familiar = ("basketball", "soccer")  # a detail most readers know how to read
+            busiest = max(games, key=lambda g: (g.status == "live", g.sport in familiar, g.seq))
             window.settings.favourites = [busiest.home.name]
             window.games.set_favourites(window.settings.favourites)
         await asyncio.sleep(0.5)

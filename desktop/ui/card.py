@@ -31,7 +31,8 @@ from desktop.ui.theme import Accents, style
 Index = QModelIndex | QPersistentModelIndex
 CARD_WIDTH = 300
 MARGIN = 10
-NAME_WIDTH = 140  # a longer team name is elided (the whole name is in the tooltip)
+SPACING = 8
+SHORT_WIDTH = 34
 ELIDE = Qt.TextElideMode.ElideRight
 _STATUS = {
     "live": "● LIVE",
@@ -79,7 +80,7 @@ class GameCard(QFrame):
     def _build(self) -> None:
         grid = QGridLayout(self)
         grid.setContentsMargins(MARGIN, 8, MARGIN, 8)
-        grid.setHorizontalSpacing(8)
+        grid.setHorizontalSpacing(SPACING)
         grid.setVerticalSpacing(2)
         self.status = _label("status")
         self.star = QToolButton(self)
@@ -138,6 +139,11 @@ class GameCard(QFrame):
             )
         width = CARD_WIDTH - 2 * MARGIN
         self.phase.setFixedSize(width, self.phase.fontMetrics().height())
+        numbers = self.scores["home"].width() + self.badges["home"].width()
+        name_width = width - SHORT_WIDTH - numbers - 3 * SPACING  # longer names are elided
+        for side in ("home", "away"):
+            self.names[side + "_short"].setFixedWidth(SHORT_WIDTH)
+            self.names[side].setFixedWidth(name_width)
         self.status.setFixedHeight(self.status.fontMetrics().height())
         self.setMinimumHeight(0)
         self.setMaximumHeight(16777215)
@@ -178,7 +184,7 @@ class GameCard(QFrame):
         for side in ("home", "away"):
             team = state.home if side == "home" else state.away
             name = self.names[side]
-            name.setText(name.fontMetrics().elidedText(team.name, ELIDE, NAME_WIDTH))
+            name.setText(name.fontMetrics().elidedText(team.name, ELIDE, name.width()))
             name.setToolTip(team.name if name.text() != team.name else "")
             name.setAccessibleName(team.name)
             self.names[side + "_short"].setText(team.short)
