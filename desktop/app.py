@@ -74,8 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.load(store)
     url = args.url or settings.url
     token = settings.token if args.token is None else args.token
-    if args.url and not args.demo:
-        settings.url = args.url  # the last broadcaster used is the next default
+    if not args.demo:  # the last broadcaster (and token) used are the next defaults
+        settings.url = url
+        settings.token = token
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         runner.run(run_app(settings, url, token, args.demo, args.quit_after_paint, started))
     settings.save(store)

@@ -30,14 +30,15 @@ def test_help_names_every_option() -> None:
         assert option in result.stdout
 
 
-def test_it_paints_and_keeps_the_url_given_on_the_command_line(tmp_path: Path) -> None:
+def test_it_paints_and_keeps_the_url_and_token_given_on_the_command_line(tmp_path: Path) -> None:
     ini = tmp_path / "settings.ini"
-    result = scoreboard("--settings", str(ini), "--url", "ws://127.0.0.1:9", "--quit-after-paint")
+    url = ("--url", "ws://127.0.0.1:9", "--token", "t0k3n")
+    result = scoreboard("--settings", str(ini), *url, "--quit-after-paint")
     assert result.returncode == 0, result.stderr
     assert "first paint:" in result.stdout
     stored = ConfigParser()
     stored.read(ini)
-    assert stored["General"]["url"] == "ws://127.0.0.1:9"
+    assert (stored["General"]["url"], stored["General"]["token"]) == ("ws://127.0.0.1:9", "t0k3n")
     assert "window" in stored  # geometry kept for the next start
 
 
