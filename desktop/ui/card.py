@@ -1,9 +1,10 @@
 """One game's card in the grid: teams, scores, period, clock and status.
 
 A dumb view of one model row (``show_row``). When a score it shows goes up
-(or down, after a correction) the card flashes: a tinted background that
-fades, and a ``▲ +3`` badge beside the score while it does (so the change is
-not told by colour alone), and screen readers get an announcement. The
+(or down, after a correction) the card flashes: a glowing edge that fades,
+and a ``▲ +3`` badge beside the score and a bar under it while it does (so
+the change is not told by colour alone), and screen readers get an
+announcement. The
 card's accessible name is always the whole line, scores included.
 """
 
@@ -20,6 +21,8 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QPixmap,
+    QRegion,
 )
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
@@ -212,19 +215,51 @@ class GameCard(QFrame):
         return self._fader.fading(self)
 
     def set_flash(self, level: float) -> None:
-        """The fader's step: ``level`` 1 (just changed) … 0 (done)."""
+        """The fader's step: ``level`` 1 (just changed) … 0 (done).
+
+        The glow is a ring along the card's edge, so a step repaints only that ring (and
+        the bars under the scores), not the labels inside.
+        """
         self._flash = level
+        ring = QRegion(self.rect()).subtracted(QRegion(self.rect().adjusted(5, 5, -5, -5)))
+        for side in self._flashed:
+            ring = ring.united(self._bar(side))
         if level <= 0:
             for side in self._flashed:
                 self.badges[side].clear()
                 self.badges[side].setAccessibleName("")
             self._flashed.clear()
-        self.update()
+        self.update(ring)
+
+    def _bar(self, side: str) -> QRect:
+        """Where the bar under a changed score goes: under its digits."""
+        label = self.scores[side]
+        g = label.geometry()
+        width = label.fontMetrics().horizontalAdvance(label.text())
+        return QRect(g.right() - width, g.bottom() - 1, width, 3)
 
     # ------------------------------------------------------------------ painting, input
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
+        key = (self.width(), self.height(), self.property("status"), self.hasFocus(), self._flash)
+        backdrop = self._accents.pixmaps.get(key)
+        if backdrop is None:  # a few dozen kinds at most: blitting beats antialiased paths
+            backdrop = self._accents.pixmaps[key] = self._draw_backdrop()
+        painter.drawPixmap(0, 0, backdrop)
+        if self._flash > 0:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.palette().windowText())
+            for side in self._flashed:  # a bar under the changed score: not colour alone
+                painter.drawRect(self._bar(side))
+
+    def _draw_backdrop(self) -> QPixmap:
+        """The card's frame, status bar and glow, as this card should look now."""
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(int(self.width() * ratio), int(self.height() * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette, status = self.palette(), self.property("status")
         focus = self.hasFocus()
@@ -232,23 +267,19 @@ class GameCard(QFrame):
         painter.setPen(QPen(border, 2 if focus else 1))
         painter.setBrush(self._accents["final"] if status == "final" else palette.base().color())
         painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 8, 8)
+        if self._flash > 0:  # a glowing edge that fades
+            color = QColor(self._accents["flash"])
+            color.setAlphaF(self._flash)
+            painter.setPen(QPen(color, 4))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(self.rect().adjusted(2, 2, -2, -2), 7, 7)
         accent = {"live": "live", "break": "break"}.get(status or "")
         if accent:  # the status is also in words; the bar only adds
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self._accents[accent])
             painter.drawRoundedRect(2, 2, 4, self.height() - 4, 2, 2)
-        if self._flash > 0:
-            color = QColor(self._accents["flash"])
-            color.setAlphaF(0.35 * self._flash)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(color)
-            painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 6, 6)
-            painter.setBrush(self.palette().windowText())
-            for side in self._flashed:  # a bar under the changed score: not colour alone
-                label = self.scores[side]
-                g: QRect = label.geometry()
-                width = label.fontMetrics().horizontalAdvance(label.text())
-                painter.drawRect(g.right() - width, g.bottom() - 1, width, 3)
+        painter.end()
+        return pixmap
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
         super().focusInEvent(event)

@@ -2,7 +2,7 @@
 
 Fifty games scoring at once used to mean fifty 60 Hz animations, each
 repainting its card every frame; a shared coarse timer that repaints a card
-only when its tint actually changes keeps the fade visible and the loop free.
+only when its glow actually changes keeps the fade visible and the loop free.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer
 
 FLASH_SECONDS = 4.0
 STEP_MS = 100
-LEVELS = 4  # distinct tints a fade goes through
+LEVELS = 4  # distinct steps a fade goes through
 
 
 class Fading(Protocol):

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.resources import themes_dir
@@ -33,16 +34,21 @@ _FALLBACK_ACCENTS = {
 
 @dataclass
 class Accents:
-    """Colours with no palette role; one shared, mutable instance per window."""
+    """Colours with no palette role; one shared, mutable instance per window.
+
+    ``pixmaps`` caches what is drawn from them (card backgrounds); a new theme clears it.
+    """
 
     colors: dict[str, QColor] = field(
         default_factory=lambda: {k: QColor(v) for k, v in _FALLBACK_ACCENTS.items()}
     )
+    pixmaps: dict[Hashable, QPixmap] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> QColor:
         return self.colors[name]
 
     def set(self, colors: dict[str, str]) -> None:
+        self.pixmaps.clear()
         for name, value in colors.items():
             color = QColor(value)
             if name in self.colors and color.isValid():
