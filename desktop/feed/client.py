@@ -2,8 +2,11 @@
 
 Changes from the connection are queued and emitted once per event-loop turn,
 so a burst of events becomes one ``events_applied`` batch (one model update,
-one repaint) instead of hundreds. Order is kept: a reset is never emitted
-before events that arrived ahead of it.
+one repaint) instead of hundreds. While events pour in (the last batch held
+``BUSY`` or more), the next batch waits for the next 60 Hz frame: at 100
+events/s nothing waits; at 900/s the UI does sixty updates a second instead
+of hundreds. Order is kept: a reset is never emitted before events that
+arrived ahead of it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from desktop.feed.connection import FeedConnection, Status
 from desktop.feed.state import Applied, Change, HistoryArrived, Reset, ServerError
 
 log = logging.getLogger("desktop.feed")
+FRAME = 1 / 60  # when events pour in, at most one update of the models per frame
+BUSY = 8  # changes in one batch that mean they pour in
 
 
 class FeedClient(QObject):
@@ -45,6 +50,8 @@ class FeedClient(QObject):
         self.connection: FeedConnection | None = None
         self._task: asyncio.Task[None] | None = None
         self._queue: list[Change] = []
+        self._flushed_at = 0.0
+        self._busy = False  # the last batch was big: events are pouring in
         self._flush_scheduled = False
         self._requests: set[asyncio.Task[str]] = set()
         self._offline = Status()
@@ -113,10 +120,17 @@ class FeedClient(QObject):
         self._queue.extend(changes)
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            asyncio.get_running_loop().call_soon(self._flush)
+            loop = asyncio.get_running_loop()
+            wait = self._flushed_at + FRAME - loop.time()
+            if wait > 0 and self._busy:  # pouring in: gather until the next frame
+                loop.call_later(wait, self._flush)
+            else:
+                loop.call_soon(self._flush)
 
     def _flush(self) -> None:
         self._flush_scheduled = False
+        self._flushed_at = asyncio.get_running_loop().time()
+        self._busy = len(self._queue) >= BUSY
         queue, self._queue = self._queue, []
         batch: list[Event] = []
         for change in queue:
