@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from broadcaster.protocol import Error, History, Resume, Subscribe
@@ -109,6 +109,7 @@ def test_history_and_errors_pass_through() -> None:
     assert feed.receive(error, now=0.0) == [ServerError(error)]
 
 
+@settings(deadline=None)  # pure and fast, but CI machines are shared: no per-example deadline
 @given(st.lists(st.integers(min_value=1, max_value=30), max_size=80))
 def test_whatever_arrives_each_event_is_applied_once_and_in_order(deliveries: list[int]) -> None:
     """Replays, repeats and gaps in any order: applied seqs are strictly consecutive."""
