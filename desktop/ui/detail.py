@@ -119,6 +119,7 @@ class DetailWindow(QDialog):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         layout.addWidget(split, 1)
+        self.plays_view.setFocus()  # arrow keys and Page Up/Down read the plays
 
     def restyle(self) -> None:
         """Fonts and colours from the theme (no style sheet: see desktop.ui.theme)."""
