@@ -192,7 +192,7 @@ def check_scoreboard(binaries: Iterable[Entry], datas: Iterable[Entry]) -> None:
     if not any(p.startswith("iconengines/") and "qsvgicon" in p for p in plugins):
         problems.append("missing the SVG icon engine (the window icon is an SVG)")
     dests = {_dest(d) for d in datas}
-    for want in ("resources/icons/scoreboard.svg", "resources/themes/light.qss"):
+    for want in ("resources/icons/scoreboard.svg", "resources/themes/light.json"):
         if want not in dests:
             problems.append(f"missing {want}")
     if not any(d.startswith("resources/feeds/") and d.endswith(".jsonl") for d in dests):

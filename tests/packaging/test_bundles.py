@@ -58,7 +58,7 @@ def test_the_scoreboard_bundle_holds_its_plugins_and_resources(bundles: Bundles)
     feeds = sorted(p.name for p in (REPO / "resources" / "feeds").iterdir())
     assert sorted(p.name for p in (resources / "feeds").iterdir()) == feeds
     assert (resources / "icons" / "scoreboard.svg").is_file()
-    assert (resources / "themes" / "dark.qss").is_file()
+    assert (resources / "themes" / "dark.json").is_file()
     names = {p.name for p in bundles.scoreboard.rglob("*")}
     assert not any(n.startswith(("libQt6Network", "libQt6Qml", "libQt6Quick")) for n in names)
     assert not list(bundles.scoreboard.rglob("translations"))
