@@ -32,8 +32,8 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
 from websockets.typing import Subprotocol
 
 from broadcaster import __version__
-from broadcaster.console.model import Model, Status
-from broadcaster.console.outbox import Entry, Outbox
+from broadcaster.console.model import Model, Queued, Status
+from broadcaster.console.outbox import Outbox
 from broadcaster.errors import MessageError
 from broadcaster.protocol import (
     SUBPROTOCOL,
@@ -133,8 +133,8 @@ class Retry(Exception):
 
 
 class PublishListener(Protocol):
-    def published(self, entry: Entry, data: dict[str, Any], ack: Ack) -> None: ...
-    def refused(self, entry: Entry, code: str, message: str) -> None: ...
+    def published(self, entry: Queued, data: dict[str, Any], ack: Ack) -> None: ...
+    def refused(self, entry: Queued, code: str, message: str) -> None: ...
     def link(self, status: Status) -> None: ...
 
 
@@ -160,7 +160,7 @@ class Publisher:
     async def _session(self, ws: ClientConnection) -> None:
         hello = parse_server_message(await ws.recv())
         log.debug("publishing to %s: %s", self.url, hello)
-        in_flight: deque[tuple[Entry, dict[str, Any]]] = deque()
+        in_flight: deque[tuple[Queued, dict[str, Any]]] = deque()
         sender = asyncio.create_task(self._send(ws, in_flight))
         receiver = asyncio.create_task(self._receive(ws, in_flight))
         try:
@@ -172,7 +172,7 @@ class Publisher:
         for task in done:
             task.result()  # the reason this session ended, if it failed
 
-    async def _send(self, ws: ClientConnection, in_flight: deque[tuple[Entry, Any]]) -> None:
+    async def _send(self, ws: ClientConnection, in_flight: deque[tuple[Queued, Any]]) -> None:
         while True:
             self._wake.clear()
             pending = self.outbox.pending()
@@ -188,7 +188,7 @@ class Publisher:
             await ws.send(encode(Publish(entry.id, entry.game_id, entry.kind, data)), text=True)
             in_flight.append((entry, data))
 
-    def _resolve(self, entry: Entry) -> dict[str, Any] | None:
+    def _resolve(self, entry: Queued) -> dict[str, Any] | None:
         """The data to send; an undo of a queued event gets that event's seq as target."""
         if entry.ref is None:
             return dict(entry.data)
@@ -201,7 +201,7 @@ class Publisher:
             self.listener.refused(entry, "invalid_event", message)
         return None
 
-    async def _receive(self, ws: ClientConnection, in_flight: deque[tuple[Entry, Any]]) -> None:
+    async def _receive(self, ws: ClientConnection, in_flight: deque[tuple[Queued, Any]]) -> None:
         async for raw in ws:
             msg = parse_server_message(raw)
             if not isinstance(msg, Ack | Error):

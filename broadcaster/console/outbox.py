@@ -31,6 +31,7 @@ from typing import Any
 
 import msgspec
 
+from broadcaster.console.model import Queued
 from broadcaster.errors import LocalError
 
 if sys.platform != "win32":
@@ -51,19 +52,6 @@ class Record(msgspec.Struct, omit_defaults=True):
     message: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One queued publish; ``ref``: the queued event this correction voids."""
-
-    id: str
-    game_id: str
-    kind: str
-    data: Mapping[str, Any]
-    text: str = ""
-    at: float = 0.0
-    ref: str | None = None
-
-
 class OutboxError(LocalError):
     """The outbox cannot be opened or written (busy, damaged, disk)."""
 
@@ -77,7 +65,7 @@ class Outbox:
     path: Path
     _fd: int = -1
     _lock_fd: int = -1
-    _pending: dict[str, Entry] = field(default_factory=dict)
+    _pending: dict[str, Queued] = field(default_factory=dict)
     _seqs: dict[str, int] = field(default_factory=dict)
     _refusals: dict[str, str] = field(default_factory=dict)
     _prefix: str = field(default_factory=lambda: f"console-{secrets.token_hex(6)}")
@@ -138,7 +126,7 @@ class Outbox:
 
     def _replay(self, r: Record) -> None:
         if r.op == "add":
-            self._pending[r.id] = Entry(r.id, r.game_id, r.kind, r.data, r.text, r.at, r.ref)
+            self._pending[r.id] = Queued(r.id, r.game_id, r.kind, r.data, r.text, r.at, r.ref)
         elif r.op == "done" and r.seq is not None:
             self._pending.pop(r.id, None)
             self._seqs[r.id] = r.seq
@@ -168,9 +156,11 @@ class Outbox:
         text: str = "",
         at: float = 0.0,
         ref: str | None = None,
-    ) -> Entry:
+    ) -> Queued:
         """Queue one event durably, under a new publish id; returns it once on disk."""
-        entry = Entry(f"{self._prefix}-{next(self._ids)}", game_id, kind, dict(data), text, at, ref)
+        entry = Queued(
+            f"{self._prefix}-{next(self._ids)}", game_id, kind, dict(data), text, at, ref
+        )
         record = Record("add", entry.id, game_id, kind, dict(data), text, at, ref)
         self._write(record, sync=True)
         self._pending[entry.id] = entry
@@ -195,7 +185,7 @@ class Outbox:
             with contextlib.suppress(OSError):  # a longer file is only slower to open
                 os.ftruncate(self._fd, 0)
 
-    def pending(self) -> list[Entry]:
+    def pending(self) -> list[Queued]:
         """What waits to be sent, in the order it was typed."""
         return list(self._pending.values())
 

@@ -27,7 +27,7 @@ from broadcaster.console.commands import Context, Emit, Quit, Show, Use, parse
 from broadcaster.console.describe import event_text, score_line
 from broadcaster.console.links import FeedLink, Publisher
 from broadcaster.console.model import GameRecord, Model, Queued, Status
-from broadcaster.console.outbox import Entry, Outbox
+from broadcaster.console.outbox import Outbox
 from broadcaster.console.words import CommandError
 from broadcaster.protocol import Ack, GameState
 from broadcaster.sports import SPORTS, Sport
@@ -57,7 +57,7 @@ class Outcome:
 
     kind: Literal["queued", "shown", "error", "quit", "blank"]
     text: str = ""
-    entry: Entry | None = None
+    entry: Queued | None = None
 
 
 class Saved(msgspec.Struct):
@@ -98,7 +98,7 @@ class Console:
         if saved.state is not None and saved.state.game_id == self.current:
             self.model.games[saved.state.game_id] = GameRecord(state=saved.state)
         for entry in outbox.pending():
-            self.model.queue(_queued(entry))
+            self.model.queue(entry)
         self.undo_note = ""
         self.publisher = Publisher(url, token, outbox, self)
         self.feed = FeedLink(url, feed_token or token, self.model, self._changed, self._feed_link)
@@ -161,7 +161,7 @@ class Console:
         entry = self.outbox.add(
             emit.game_id, emit.kind, emit.data, text=text, at=self.now(), ref=emit.ref
         )
-        self.model.queue(_queued(entry))
+        self.model.queue(entry)
         if emit.kind == "game.create":
             self._use(emit.game_id)
         if emit.undone:
@@ -188,7 +188,7 @@ class Console:
 
     # ------------------------------------------------------------------ answers
 
-    def reply(self, entry: Entry) -> asyncio.Future[Reply]:
+    def reply(self, entry: Queued) -> asyncio.Future[Reply]:
         """The broadcaster's answer to ``entry``, when it comes (or came)."""
         waiter = self._waiters.get(entry.id)
         if waiter is None:
@@ -197,7 +197,7 @@ class Console:
             waiter.set_result(self._answers[entry.id])
         return waiter
 
-    def _answer(self, entry: Entry, reply: Reply) -> None:
+    def _answer(self, entry: Queued, reply: Reply) -> None:
         self._answers[entry.id] = reply  # also for a reply() asked later
         waiter = self._waiters.get(entry.id)
         if waiter is not None and not waiter.done():
@@ -210,7 +210,7 @@ class Console:
             self._answered.clear()
             await self._answered.wait()
 
-    def published(self, entry: Entry, data: dict[str, Any], ack: Ack) -> None:
+    def published(self, entry: Queued, data: dict[str, Any], ack: Ack) -> None:
         self.model.on_ack(entry.id, ack.seq, ack.state, data)
         what = self.model.describe(entry.game_id, entry.kind, data, ack.state)
         target = data.get("target") if data.get("action") == "void" else None
@@ -225,7 +225,7 @@ class Console:
             self._save()
         self._changed()
 
-    def refused(self, entry: Entry, code: str, message: str) -> None:
+    def refused(self, entry: Queued, code: str, message: str) -> None:
         self.model.on_refused(entry.id)
         reason = _in_words(entry, code, message)
         text = f"✗ refused: {entry.text or entry.kind}: {reason}"
@@ -302,11 +302,7 @@ class Console:
             tmp.replace(self.saved_path)
 
 
-def _queued(entry: Entry) -> Queued:
-    return Queued(entry.id, entry.game_id, entry.kind, entry.data, entry.text, entry.at, entry.ref)
-
-
-def _in_words(entry: Entry, code: str, message: str) -> str:
+def _in_words(entry: Queued, code: str, message: str) -> str:
     """A refusal as the operator should read it."""
     if code == "unknown_game":
         return f"the broadcaster has no game {entry.game_id} (new creates one)"
