@@ -23,6 +23,7 @@ from broadcaster.sports.base import (
     Kind,
     PeriodSpec,
     Sport,
+    TimeoutData,
     bump,
     or_list,
     per_side,
@@ -123,11 +124,6 @@ class DownData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     down: int
     distance: int
     ball_on: int | None = None
-    text: str | None = None
-
-
-class TimeoutData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    team: Side
     text: str | None = None
 
 

@@ -81,6 +81,22 @@ class StatusData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     status: Literal["break", "suspended", "postponed", "cancelled", "live"]
 
 
+class TimeoutData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A team timeout (basketball, American football)."""
+
+    team: Side
+    text: str | None = None
+
+
+class ShootoutData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One shoot-out attempt (soccer, ice hockey)."""
+
+    team: Side
+    scored: bool
+    player: str | None = None
+    text: str | None = None
+
+
 class CorrectionData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     target: int
     action: Literal["void", "amend"]

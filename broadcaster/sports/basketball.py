@@ -17,6 +17,7 @@ from broadcaster.sports.base import (
     Kind,
     PeriodSpec,
     Sport,
+    TimeoutData,
     bump,
     per_side,
     replace,
@@ -77,11 +78,6 @@ class FoulData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     player: str | None = None
     text: str | None = None
     type: str | None = None  # personal, shooting, offensive, technical, flagrant...
-
-
-class TimeoutData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    team: Side
-    text: str | None = None
 
 
 def _foul(sport: Sport, state: GameState, d: FoulData, time: float) -> GameState:

@@ -22,6 +22,7 @@ from broadcaster.sports.base import (
     Kind,
     PeriodSpec,
     ScoreData,
+    ShootoutData,
     Sport,
     bump,
     or_list,
@@ -144,13 +145,6 @@ class PenaltyData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 class ShotData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     team: Side
-    player: str | None = None
-    text: str | None = None
-
-
-class ShootoutData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    team: Side
-    scored: bool
     player: str | None = None
     text: str | None = None
 

@@ -18,6 +18,7 @@ from broadcaster.sports.base import (
     Kind,
     PeriodSpec,
     ScoreData,
+    ShootoutData,
     Sport,
     per_side,
     require_live,
@@ -120,13 +121,6 @@ class CardData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 class StoppageData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     minutes: int
-
-
-class ShootoutData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    team: Side
-    scored: bool
-    player: str | None = None
-    text: str | None = None
 
 
 def _card(sport: Sport, state: GameState, d: CardData, time: float) -> GameState:
