@@ -35,7 +35,11 @@ from broadcaster.console.describe import event_text
 from broadcaster.console.model import NOT_UNDOABLE, Model
 from broadcaster.console.words import CommandError, fill, parse_clock, tokenize
 from broadcaster.protocol import GameState
-from broadcaster.sports.base import COMMON_KINDS, Sport, or_list
+from broadcaster.sports.base import (
+    COMMON_KINDS,
+    Sport,
+    or_list,
+)
 
 
 @dataclass(frozen=True, slots=True)

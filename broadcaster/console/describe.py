@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from broadcaster.protocol import GameState
-from broadcaster.sports.base import clock_text
+from broadcaster.sports.base import (
+    clock_text,
+)
 
 
 def team(side: Any, state: GameState | None) -> str:

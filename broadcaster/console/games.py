@@ -11,7 +11,9 @@ from broadcaster.console.model import Model
 from broadcaster.console.words import CommandError
 from broadcaster.errors import RuleViolation
 from broadcaster.protocol import GameState
-from broadcaster.sports.base import create_game
+from broadcaster.sports.base import (
+    create_game,
+)
 
 NEW_OPTIONS: Final = ("id", "venue", "start")
 

@@ -12,7 +12,9 @@ from typing import Final
 from broadcaster.console.commands import ALIASES, kinds_of
 from broadcaster.console.words import usage
 from broadcaster.protocol import GameState
-from broadcaster.sports.base import Sport
+from broadcaster.sports.base import (
+    Sport,
+)
 
 SHEET: Final = """\
 games    new SPORT LEAGUE HOME AWAY · use GAME · games

@@ -23,7 +23,11 @@ from broadcaster.console.describe import event_text
 from broadcaster.console.words import CommandError
 from broadcaster.errors import RuleViolation
 from broadcaster.protocol import Event, GameState, History, Resume, Snapshot
-from broadcaster.sports.base import Sport, apply, create_game
+from broadcaster.sports.base import (
+    Sport,
+    apply,
+    create_game,
+)
 
 NOT_UNDOABLE: Final = frozenset({"game.create", "correction"})
 LinkState = Literal["connecting", "online", "offline", "refused"]

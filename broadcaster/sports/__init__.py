@@ -14,7 +14,11 @@ from broadcaster.sports import (
     soccer,
     tennis,
 )
-from broadcaster.sports.base import Sport, apply, create_game
+from broadcaster.sports.base import (
+    Sport,
+    apply,
+    create_game,
+)
 
 SPORTS: Final = MappingProxyType(
     {

@@ -23,7 +23,6 @@ from broadcaster.sports.base import (
     Kind,
     PeriodSpec,
     Sport,
-    TimeoutData,
     bump,
     or_list,
     per_side,
@@ -34,6 +33,9 @@ from broadcaster.sports.base import (
     team_name,
     with_detail,
     with_score,
+)
+from broadcaster.sports.schemas import (
+    TimeoutData,
 )
 
 REGULATION = 4

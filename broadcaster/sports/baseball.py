@@ -30,9 +30,7 @@ from broadcaster.protocol import GameState, Side
 from broadcaster.sports.base import (
     COMMON_KINDS,
     Kind,
-    PeriodData,
     PeriodSpec,
-    ScoreData,
     Sport,
     bump,
     per_side,
@@ -40,6 +38,10 @@ from broadcaster.sports.base import (
     team_name,
     with_detail,
     with_score,
+)
+from broadcaster.sports.schemas import (
+    PeriodData,
+    ScoreData,
 )
 
 # league -> (innings, a runner starts on second in extra innings)

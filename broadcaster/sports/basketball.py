@@ -17,7 +17,6 @@ from broadcaster.sports.base import (
     Kind,
     PeriodSpec,
     Sport,
-    TimeoutData,
     bump,
     per_side,
     replace,
@@ -25,6 +24,9 @@ from broadcaster.sports.base import (
     stop_clock,
     team_name,
     with_detail,
+)
+from broadcaster.sports.schemas import (
+    TimeoutData,
 )
 
 REGULATION = 4

@@ -24,13 +24,15 @@ from broadcaster.protocol import GameState, Side
 from broadcaster.sports.base import (
     COMMON_KINDS,
     Kind,
-    PeriodData,
     PeriodSpec,
     Sport,
     require_live,
     team_name,
     with_detail,
     with_score,
+)
+from broadcaster.sports.schemas import (
+    PeriodData,
 )
 
 BALLS_PER_OVER = 6

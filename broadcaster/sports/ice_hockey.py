@@ -21,8 +21,6 @@ from broadcaster.sports.base import (
     COMMON_KINDS,
     Kind,
     PeriodSpec,
-    ScoreData,
-    ShootoutData,
     Sport,
     bump,
     or_list,
@@ -31,6 +29,10 @@ from broadcaster.sports.base import (
     require_period,
     with_detail,
     with_score,
+)
+from broadcaster.sports.schemas import (
+    ScoreData,
+    ShootoutData,
 )
 
 REGULATION = 3

@@ -12,7 +12,15 @@ from typing import Any
 
 from broadcaster.errors import RuleViolation
 from broadcaster.protocol import GameState
-from broadcaster.sports.base import CorrectionData, Sport, apply, convert, create_game
+from broadcaster.sports.base import (
+    Sport,
+    apply,
+    create_game,
+)
+from broadcaster.sports.schemas import (
+    CorrectionData,
+    convert,
+)
 
 
 @dataclass(frozen=True, slots=True)

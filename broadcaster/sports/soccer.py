@@ -17,13 +17,15 @@ from broadcaster.protocol import GameState, Side
 from broadcaster.sports.base import (
     Kind,
     PeriodSpec,
-    ScoreData,
-    ShootoutData,
     Sport,
     per_side,
     require_live,
     require_period,
     with_detail,
+)
+from broadcaster.sports.schemas import (
+    ScoreData,
+    ShootoutData,
 )
 
 HALF, EXTRA = 45 * 60.0, 15 * 60.0

@@ -16,7 +16,9 @@ from broadcaster.console.model import Model, Queued
 from broadcaster.console.words import CommandError, parse_clock, tokenize
 from broadcaster.protocol import GameState, Side
 from broadcaster.sports import SPORTS
-from broadcaster.sports.base import Kind
+from broadcaster.sports.base import (
+    Kind,
+)
 from tests.console.builders import SOCCER, TODAY, Fed
 
 
