@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 import msgspec
-import msgspec.inspect
 
 from broadcaster.errors import RuleViolation
 from broadcaster.protocol import Clock, GameState, Period, Side, Status, Team
