@@ -11,7 +11,7 @@ operator is told; only ``internal`` and ``rate_limited`` are worth a retry.
 from ``(epoch, seq)``, and loads the current game's past (``history``) once
 the live stream is in place, so undo knows the game's events.
 
-Both retry with full-jitter exponential backoff from 50 ms to 2 s: an
+Both retry with full-jitter exponential backoff from 50 ms to 1 s: an
 operator needs the link back at once (websockets' own reconnect waits
 seconds), and many consoles must not come back in lockstep.
 """
@@ -59,7 +59,7 @@ OPEN_TIMEOUT: Final = 5.0
 class Backoff:
     """Full jitter: a random delay up to ``base · 2^n``, capped; ``reset`` once connected."""
 
-    def __init__(self, base: float = 0.05, cap: float = 2.0) -> None:
+    def __init__(self, base: float = 0.05, cap: float = 1.0) -> None:
         self.base, self.cap, self.attempt = base, cap, 0
 
     def next(self) -> float:
