@@ -31,6 +31,7 @@ from broadcaster.sports.base import (
     require_period,
     stop_clock,
     team_name,
+    tied,
     with_detail,
     with_score,
 )
@@ -73,10 +74,6 @@ def initial_detail(league: str) -> dict[str, Any]:
         "timeouts": per_side(rules(league)[3]),
         "try_for": None,
     }
-
-
-def tied(state: GameState) -> bool:
-    return state.home.score == state.away.score
 
 
 def can_start_period(state: GameState, number: int) -> str | None:

@@ -118,6 +118,10 @@ def bump(counts: Mapping[str, int], side: Side, by: int = 1) -> dict[str, int]:
     return {**counts, side: counts[side] + by}
 
 
+def tied(state: GameState) -> bool:
+    return state.home.score == state.away.score
+
+
 def team_name(state: GameState, side: Side) -> str:
     return state.team(side).name
 

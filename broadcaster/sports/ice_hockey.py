@@ -17,6 +17,7 @@ import msgspec
 
 from broadcaster.errors import RuleViolation
 from broadcaster.protocol import GameState, Side
+from broadcaster.sports import shootout
 from broadcaster.sports.base import (
     COMMON_KINDS,
     Kind,
@@ -27,6 +28,7 @@ from broadcaster.sports.base import (
     per_side,
     require_live,
     require_period,
+    tied,
     with_detail,
     with_score,
 )
@@ -74,10 +76,6 @@ def initial_detail(league: str) -> dict[str, Any]:
     }
 
 
-def tied(state: GameState) -> bool:
-    return state.home.score == state.away.score
-
-
 def can_start_period(state: GameState, number: int) -> str | None:
     if number != state.period.number + 1:
         nxt = period(state.league, state.period.number + 1).label
@@ -115,26 +113,12 @@ def score_check(state: GameState, d: ScoreData) -> None:
 
 def on_period_start(state: GameState) -> dict[str, Any]:
     if state.period.number == shootout_period(state.league):
-        return {**state.detail, "shootout": {"home": 0, "away": 0, "kicks": []}}
+        return {**state.detail, "shootout": shootout.new()}
     return state.detail
 
 
 def shootout_winner(so: dict[str, Any] | None) -> Side | None:
-    """Best of three rounds, then sudden death rounds (each side shoots once)."""
-    if not so:
-        return None
-    taken = {s: sum(1 for k in so["kicks"] if k["team"] == s) for s in ("home", "away")}
-    h, a = so["home"], so["away"]
-    if taken["home"] <= SHOOTOUT_ROUNDS and taken["away"] <= SHOOTOUT_ROUNDS:
-        if h > a + SHOOTOUT_ROUNDS - taken["away"]:
-            return "home"
-        if a > h + SHOOTOUT_ROUNDS - taken["home"]:
-            return "away"
-        if min(taken.values()) < SHOOTOUT_ROUNDS:
-            return None
-    if taken["home"] == taken["away"] and h != a:
-        return "home" if h > a else "away"
-    return None
+    return shootout.winner(so, SHOOTOUT_ROUNDS)
 
 
 class PenaltyData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -190,15 +174,7 @@ def _shootout(sport: Sport, state: GameState, d: ShootoutData, time: float) -> G
     if state.period.number != number:
         where = "this league has none" if number is None else f"period {number} is not under way"
         raise RuleViolation(f"a shoot-out attempt needs the shoot-out; {where}")
-    so = state.detail["shootout"]
-    if shootout_winner(so):
-        raise RuleViolation("the shoot-out is already decided")
-    taken = {s: sum(1 for k in so["kicks"] if k["team"] == s) for s in ("home", "away")}
-    other: Side = "away" if d.team == "home" else "home"
-    if taken[d.team] > taken[other]:
-        raise RuleViolation(f"it is the {other} team's attempt")
-    kick = {"team": d.team, "scored": d.scored, "player": d.player}
-    so = {**so, d.team: so[d.team] + int(d.scored), "kicks": [*so["kicks"], kick]}
+    so = shootout.kick(state.detail["shootout"], d, SHOOTOUT_ROUNDS, "attempt")
     state = with_detail(state, shootout=so)
     winner = shootout_winner(so)
     return with_score(state, winner, 1) if winner else state

@@ -14,6 +14,7 @@ import msgspec
 
 from broadcaster.errors import RuleViolation
 from broadcaster.protocol import GameState, Side
+from broadcaster.sports import shootout
 from broadcaster.sports.base import (
     Kind,
     PeriodSpec,
@@ -21,6 +22,7 @@ from broadcaster.sports.base import (
     per_side,
     require_live,
     require_period,
+    tied,
     with_detail,
 )
 from broadcaster.sports.schemas import (
@@ -56,10 +58,6 @@ def initial_detail(league: str) -> dict[str, Any]:
     }
 
 
-def tied(state: GameState) -> bool:
-    return state.home.score == state.away.score
-
-
 def can_start_period(state: GameState, number: int) -> str | None:
     current = state.period.number
     if number not in PERIODS:
@@ -77,26 +75,12 @@ def can_start_period(state: GameState, number: int) -> str | None:
 def on_period_start(state: GameState) -> dict[str, Any]:
     detail = {**state.detail, "stoppage": 0}
     if state.period.number == SHOOTOUT:
-        detail["shootout"] = {"home": 0, "away": 0, "kicks": []}
+        detail["shootout"] = shootout.new()
     return detail
 
 
-def shootout_winner(shootout: dict[str, Any] | None) -> Side | None:
-    """The side that has won the shoot-out, or None while it is open."""
-    if not shootout:
-        return None
-    taken = {s: sum(1 for k in shootout["kicks"] if k["team"] == s) for s in ("home", "away")}
-    h, a = shootout["home"], shootout["away"]
-    if taken["home"] <= ROUNDS and taken["away"] <= ROUNDS:
-        if h > a + (ROUNDS - taken["away"]):
-            return "home"
-        if a > h + (ROUNDS - taken["home"]):
-            return "away"
-        if taken["home"] < ROUNDS or taken["away"] < ROUNDS:
-            return None
-    if taken["home"] == taken["away"] and h != a:
-        return "home" if h > a else "away"
-    return None
+def shootout_winner(so: dict[str, Any] | None) -> Side | None:
+    return shootout.winner(so, ROUNDS)
 
 
 def can_end(state: GameState) -> str | None:
@@ -158,15 +142,7 @@ def _shootout(sport: Sport, state: GameState, d: ShootoutData, time: float) -> G
     require_live(state, "shoot-out kick")
     if state.period.number != SHOOTOUT:
         raise RuleViolation("a shoot-out kick needs the shoot-out (period 5) to be in progress")
-    so = state.detail["shootout"]
-    if shootout_winner(so):
-        raise RuleViolation("the shoot-out is already decided")
-    taken = {s: sum(1 for k in so["kicks"] if k["team"] == s) for s in ("home", "away")}
-    other: Side = "away" if d.team == "home" else "home"
-    if taken[d.team] > taken[other]:
-        raise RuleViolation(f"it is the {other} team's kick")
-    kick = {"team": d.team, "scored": d.scored, "player": d.player}
-    so = {**so, d.team: so[d.team] + int(d.scored), "kicks": [*so["kicks"], kick]}
+    so = shootout.kick(state.detail["shootout"], d, ROUNDS, "kick")
     return with_detail(state, shootout=so)
 
 
