@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import os
 import ssl
 import subprocess
 from pathlib import Path
@@ -158,3 +161,24 @@ async def test_a_long_catch_up_never_trips_the_slow_consumer_limit(started) -> N
     assert (await recv(feed))["seq"] == live["seq"]
     await feed.close()
     await ws.close()
+
+
+async def test_a_peer_that_never_answers_pings_is_closed(started) -> None:  # type: ignore[no-untyped-def]
+    proc = started("--heartbeat", "0.3")
+    reader, writer = await asyncio.open_connection("127.0.0.1", proc.port)
+    key = base64.b64encode(os.urandom(16)).decode()
+    writer.write(
+        (
+            f"GET /feed HTTP/1.1\r\nHost: 127.0.0.1:{proc.port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        ).encode()
+    )
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+    assert head.startswith(b"HTTP/1.1 101")
+    received = b""
+    while chunk := await asyncio.wait_for(reader.read(4096), 10):  # never answer a ping
+        received += chunk
+    assert b'"type":"hello"' in received
+    assert b"\x89" in received  # the server pinged; EOF came when the pong never did
+    writer.close()
+    await writer.wait_closed()
