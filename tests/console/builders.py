@@ -67,3 +67,8 @@ class Fed:
 
     def parse(self, line: str) -> Command | None:
         return parse(line, Context(self.model, self.game_id, TODAY))
+
+
+#: the basketball game the REPL tests type in
+NBA_GAME = "nba-game"
+NEW_NBA_GAME = f'new basketball NBA BOS="Boston Celtics" LAL="Los Angeles Lakers" id={NBA_GAME}'

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from broadcaster.console.outbox import Outbox
-from tests.console.builders import BASKETBALL
+from tests.console.builders import BASKETBALL, NBA_GAME, NEW_NBA_GAME
 from tests.console.drivers import DEADLINE, console_on, history, operator
 from tests.helpers.proc import TOKEN, BroadcasterProcess
 from tests.helpers.ws import open_publisher, publish
 
-GAME = "nba-game"
-NEW = f'new basketball NBA BOS="Boston Celtics" LAL="Los Angeles Lakers" id={GAME}'
+GAME, NEW = NBA_GAME, NEW_NBA_GAME
 
 
 @pytest.mark.asyncio

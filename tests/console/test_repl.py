@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from broadcaster.console.completion import ConsoleCompleter
+from tests.console.builders import NBA_GAME, NEW_NBA_GAME
 from tests.console.drivers import DEADLINE, history, journal_seq, operator, watching
 from tests.helpers.proc import BroadcasterProcess
 
-GAME = "nba-game"
-NEW = f'new basketball NBA BOS="Boston Celtics" LAL="Los Angeles Lakers" id={GAME}'
+GAME, NEW = NBA_GAME, NEW_NBA_GAME
 
 
 @pytest.mark.asyncio
