@@ -1,23 +1,29 @@
-# Two commands a newcomer needs: `make demo` and `make test` (both create .venv first).
+# Two commands a newcomer needs: `make demo` and `make test`. Both install exactly the locked
+# set (uv.lock) into .venv first; uv itself is bootstrapped with pip from uv-bootstrap.txt.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+UV_ENV := .venv-uv
+UV     := $(UV_ENV)/bin/uv
 export SCORECAST_TOKEN ?= demo-token
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint serve clean package
+.PHONY: demo test lint venv lock upgrade serve clean package
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
-	rm -f $(VENV)/.installed-*
+$(UV): uv-bootstrap.txt
+	$(PYTHON) -m venv $(UV_ENV)
+	$(UV_ENV)/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r uv-bootstrap.txt
 	touch $@
 
-demo: $(STAMP)
+# The locked set, every time (a no-op in a few milliseconds when nothing changed).
+venv: $(UV)
+	$(UV) sync --locked --extra dev --python $(PYTHON) -q
+
+demo: venv
 	$(BIN)/scoreboard --demo
 
-lint: $(STAMP)
+lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -26,10 +32,20 @@ lint: $(STAMP)
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
+# After editing pyproject.toml's dependencies: relock what changed, then prove it.
+lock: $(UV)
+	$(UV) lock --python $(PYTHON)
+	$(MAKE) test
+
+# On purpose, now and then: every package to its newest allowed release, then prove it.
+upgrade: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+	$(MAKE) test
+
 # Standalone programs (PyInstaller): dist/scoreboard/ and dist/broadcaster/; with ONEFILE=1
 # one file each in dist/onefile/. See docs/packaging.md.
-package: $(STAMP)
+package: venv
 	$(BIN)/python packaging/build.py $(if $(filter 1,$(ONEFILE)),--onefile)
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(UV_ENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -9,7 +9,7 @@ module the desktop imports.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final, Literal, cast
+from typing import Annotated, Any, Final, Literal
 
 import msgspec
 
@@ -196,7 +196,7 @@ ServerMessage = Hello | Event | Snapshot | History | Ack | Error
 # --------------------------------------------------------------------------- codecs
 
 _encoder = msgspec.json.Encoder()
-_server_decoder = msgspec.json.Decoder(ServerMessage)
+_server_decoder: msgspec.json.Decoder[ServerMessage] = msgspec.json.Decoder(ServerMessage)
 _event_decoder = msgspec.json.Decoder(Event)
 _state_decoder = msgspec.json.Decoder(GameState)
 
@@ -222,7 +222,7 @@ def decode_event(raw: bytes | str) -> Event:
 def parse_server_message(raw: bytes | str) -> ServerMessage:
     """Decode a frame a client received; raises ``MessageError`` when malformed."""
     try:
-        return cast(ServerMessage, _server_decoder.decode(raw))
+        return _server_decoder.decode(raw)
     except msgspec.DecodeError as exc:
         code = "bad_message" if isinstance(exc, msgspec.ValidationError) else "bad_json"
         raise MessageError(code, f"malformed server message: {exc}") from exc
