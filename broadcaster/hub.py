@@ -34,6 +34,7 @@ from broadcaster.sports.replay import GameEvent, corrected
 log = logging.getLogger("broadcaster.hub")
 _json = msgspec.json.Encoder()
 _decode_data = msgspec.json.Decoder(dict[str, Any])
+AT_SKEW = 300.0  # how far in the future a publish's ``at`` may be (clock skew), in seconds
 
 
 @dataclass(slots=True)
@@ -109,8 +110,11 @@ class Hub:
 
     # ------------------------------------------------------------------ publishing
 
-    def publish(self, msg: Publish, publisher: str) -> asyncio.Future[Ack]:
-        """Accept or refuse one publish; the future resolves once it is durable."""
+    def publish(self, msg: Publish, publisher: str, by: str | None = None) -> asyncio.Future[Ack]:
+        """Accept or refuse one publish; the future resolves once it is durable.
+
+        ``publisher`` is the audit trail's full identity; ``by`` the operator's name that
+        subscribers see on the event."""
         pending = self._pending.get(msg.id)
         if pending is not None:
             self._check_same(msg, pending.record.game_id, pending.record.kind, pending.data)
@@ -123,11 +127,25 @@ class Hub:
             done.set_result(Ack(msg.id, event.seq, event.state))
             return done
         now = self.clock()
+        if msg.at is not None and msg.at > now + AT_SKEW:
+            raise RuleViolation(f"'at' is {msg.at - now:.0f} s in the future; check the clock")
         seq = self._next_seq
         state, game = self._next_state(msg, now)
         state = msgspec.structs.replace(state, seq=seq)
         game_seq = game.game_seq + 1 if game else 1
-        event = Event(self.epoch, seq, now, msg.game_id, game_seq, msg.kind, msg.data, state)
+        event = Event(
+            self.epoch,
+            seq,
+            now,
+            msg.game_id,
+            game_seq,
+            msg.kind,
+            msg.data,
+            state,
+            at=msg.at,
+            clock=msg.clock,
+            by=by,
+        )
         record = Record(
             seq=seq,
             game_id=msg.game_id,

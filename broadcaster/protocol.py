@@ -130,10 +130,15 @@ class HistoryRequest(msgspec.Struct, frozen=True, tag_field="type", tag="history
 
 
 class Publish(msgspec.Struct, frozen=True, tag_field="type", tag="publish", omit_defaults=True):
+    """``at`` and ``clock`` (extensions): when the operator saw it happen (Unix seconds) and
+    the game clock's reading then, so an event typed offline keeps its place in the game."""
+
     id: PublishId
     game_id: GameId
     kind: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     data: dict[str, Any] = msgspec.field(default_factory=dict)
+    at: Annotated[float, msgspec.Meta(ge=0, le=1e11)] | None = None
+    clock: Annotated[float, msgspec.Meta(ge=0, le=1e6)] | None = None
 
 
 ClientMessage = Subscribe | HistoryRequest | Publish
@@ -155,7 +160,10 @@ class Hello(msgspec.Struct, frozen=True, tag_field="type", tag="hello"):
     heartbeat: float = 20.0
 
 
-class Event(msgspec.Struct, frozen=True, tag_field="type", tag="event"):
+class Event(msgspec.Struct, frozen=True, tag_field="type", tag="event", omit_defaults=True):
+    """``at``/``clock`` echo the publish's (extensions); ``by`` names the operator who
+    published it (the publish token's name), absent for an unnamed token."""
+
     epoch: str
     seq: int
     time: float
@@ -164,6 +172,9 @@ class Event(msgspec.Struct, frozen=True, tag_field="type", tag="event"):
     kind: str
     data: dict[str, Any]
     state: GameState
+    at: float | None = None
+    clock: float | None = None
+    by: str | None = None
 
 
 class Snapshot(msgspec.Struct, frozen=True, tag_field="type", tag="snapshot"):

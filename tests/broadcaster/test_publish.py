@@ -225,3 +225,33 @@ async def test_concurrent_publishers_get_one_total_order(broadcaster: Broadcaste
     final = await publish(setup, "g2", "play", {"text": "end"})
     assert final["state"]["away"]["score"] == 150
     await setup.close()
+
+
+async def test_when_it_happened_travels_with_the_event(broadcaster: BroadcasterProcess) -> None:
+    """``at`` and ``clock`` (extensions): an event typed offline keeps its place in the game."""
+    feed, _ = await open_feed(broadcaster.feed)
+    await send(feed, {"type": "subscribe", "games": ["*"]})
+    assert (await recv(feed))["type"] == "snapshot"
+    ws = await open_publisher(broadcaster.publish, TOKEN)
+    await live_game(ws, "g1")
+    typed = 1_700_000_000.5
+    message = pub("g1", "score", {"team": "home", "points": 2}) | {"at": typed, "clock": 431.0}
+    await send(ws, message)
+    ack = await recv(ws)
+    assert ack["type"] == "ack"
+    while (event := await recv(feed))["seq"] < ack["seq"]:
+        pass
+    assert (event["at"], event["clock"]) == (typed, 431.0)
+    assert "by" not in event  # the shared token has no name
+    history_req = {"type": "history", "game_id": "g1", "limit": 1}
+    await send(feed, history_req)
+    while (reply := await recv(feed))["type"] != "history":
+        pass
+    assert (reply["events"][0]["at"], reply["events"][0]["clock"]) == (typed, 431.0)
+    future = pub("g1", "score", {"team": "home", "points": 2}) | {"at": 4_000_000_000.0}
+    await send(ws, future)
+    refused = await recv(ws)
+    assert refused["code"] == "invalid_event"
+    assert "future" in refused["message"]
+    await ws.close()
+    await feed.close()
