@@ -42,6 +42,7 @@ class ReplayResult:
     new: int = 0  # acked events the broadcaster did not have
     duplicates: int = 0  # acked events it already had (a re-run)
     errors: list[str] = field(default_factory=list)
+    answered: int = 0  # the feed's first publishes that have an answer: where a resume starts
 
 
 @dataclass
@@ -90,27 +91,28 @@ def _count(result: ReplayResult, item: FeedItem, answer: Ack | Error, last_seq: 
 
 
 async def _session(
-    ws: ClientConnection, items: Sequence[FeedItem], start: int, pacer: _Pacer,
-    result: ReplayResult, catch_up: bool,
-) -> int:  # fmt: skip
-    """Publish ``items[start:]`` on one connection; returns how many got an answer."""
+    ws: ClientConnection, items: Sequence[FeedItem], pacer: _Pacer, result: ReplayResult,
+    catch_up: bool,
+) -> None:  # fmt: skip
+    """Publish ``items[result.answered:]`` on one connection, counting answers as they come
+    (so a connection lost midway resumes at the first publish without an answer)."""
     hello = parse_server_message(await ws.recv())
     if not isinstance(hello, Hello):
         raise LocalError(f"the broadcaster did not say hello: {hello}")
-    done = start
-    while catch_up and done < len(items):  # the part a previous run already published
+    while catch_up and result.answered < len(items):  # what a previous run already published
+        item = items[result.answered]
         await pacer.wait(None)
-        await ws.send(encode(items[done].publish).decode())
+        await ws.send(encode(item.publish).decode())
         result.sent += 1
-        fresh = _count(result, items[done], await _answer(ws), hello.seq)
-        done += 1
+        fresh = _count(result, item, await _answer(ws), hello.seq)
+        result.answered += 1
         if fresh:
-            pacer.restart(items[done - 1].at)
+            pacer.restart(item.at)
             break
     slots = asyncio.Semaphore(WINDOW)
 
     async def send_all() -> None:
-        for item in items[done:]:
+        for item in items[result.answered :]:
             await slots.acquire()
             await pacer.wait(item.at)
             await ws.send(encode(item.publish).decode())
@@ -118,24 +120,23 @@ async def _session(
 
     sender = asyncio.create_task(send_all())
     try:
-        while done < len(items):
-            _count(result, items[done], await _answer(ws), hello.seq)
-            done += 1
+        while result.answered < len(items):
+            _count(result, items[result.answered], await _answer(ws), hello.seq)
+            result.answered += 1
             slots.release()
     finally:
         sender.cancel()
         await asyncio.gather(sender, return_exceptions=True)
-    return done
 
 
 async def replay(
     items: Sequence[FeedItem], url: str, token: str, speed: float | None = None
 ) -> ReplayResult:
     """Publish every item to ``url`` (``ws://host:port``); ``speed=None`` is as fast as possible."""
-    result, pacer, done, failures = ReplayResult(), _Pacer(speed), 0, 0
+    result, pacer, failures = ReplayResult(), _Pacer(speed), 0
     target = url.rstrip("/") + "/publish"
     headers = {"Authorization": f"Bearer {token}"}
-    while done < len(items):
+    while result.answered < len(items):
         try:
             async with connect(
                 target,
@@ -143,14 +144,14 @@ async def replay(
                 subprotocols=[Subprotocol(SUBPROTOCOL)],
                 open_timeout=10,
             ) as ws:
-                done = await _session(ws, items, done, pacer, result, catch_up=speed is not None)
+                await _session(ws, items, pacer, result, catch_up=speed is not None)
         except InvalidStatus as exc:
             raise LocalError(f"the broadcaster refused the connection: {exc}") from exc
         except (ConnectionClosed, OSError, TimeoutError) as exc:
             failures += 1
             if failures > RETRIES:
                 raise LocalError(f"cannot reach {target}: {exc}") from exc
-            log.warning("connection lost (%s); resuming at publish %d", exc, done + 1)
+            log.warning("connection lost (%s); resuming at publish %d", exc, result.answered + 1)
             await asyncio.sleep(min(5.0, 0.2 * 2**failures))
     return result
 

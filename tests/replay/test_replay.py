@@ -101,6 +101,7 @@ async def test_a_dropped_connection_is_reopened_and_the_replay_goes_on() -> None
 
     stored: dict[str, int] = {}
     connections = 0
+    firsts: list[str] = []  # the first publish id each connection received
     state = {"game_id": "g", "sport": "tennis", "league": "ATP", "status": "live",
              "home": {"name": "A", "short": "A"}, "away": {"name": "B", "short": "B"}}  # fmt: skip
 
@@ -112,6 +113,8 @@ async def test_a_dropped_connection_is_reopened_and_the_replay_goes_on() -> None
         answered = 0
         async for raw in ws:
             pid = json.loads(raw)["id"]
+            if answered == 0:
+                firsts.append(pid)
             stored.setdefault(pid, len(stored) + 1)
             await ws.send(
                 json.dumps({"type": "ack", "id": pid, "seq": stored[pid], "state": state})
@@ -126,5 +129,7 @@ async def test_a_dropped_connection_is_reopened_and_the_replay_goes_on() -> None
         port = fake.sockets[0].getsockname()[1]
         result = await replay(items, f"ws://127.0.0.1:{port}", TOKEN)
     assert connections == 2
+    # the second connection starts at the first publish without an answer, not at publish 1
+    assert firsts == [items[0].publish.id, items[5].publish.id]
     assert (result.new, result.errors) == (40, [])
     assert len(stored) == 40
