@@ -68,13 +68,22 @@ def setup_logging(level: str, as_json: bool) -> None:
     logging.getLogger("websockets").setLevel(logging.WARNING)
 
 
+def _logging_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--log-level", default=default or "info", choices=["debug", "info", "warning", "error"]
+    )
+    parser.add_argument(
+        "--log-json",
+        action="store_true",
+        default=default or False,
+        help="one JSON object per log line",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="broadcaster", description=__doc__)
     parser.add_argument("--version", action="version", version=f"broadcaster {__version__}")
-    parser.add_argument(
-        "--log-level", default="info", choices=["debug", "info", "warning", "error"]
-    )
-    parser.add_argument("--log-json", action="store_true", help="one JSON object per log line")
+    _logging_options(parser, None)
     commands = parser.add_subparsers(dest="command", required=True)
 
     s = commands.add_parser("serve", help="serve the score feed (PROTOCOL.md)")
@@ -101,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--request-rate", type=float, default=d.request_rate, help="requests/s per subscriber"
     )
     s.add_argument(
+        "--request-queue",
+        type=int,
+        default=d.request_queue,
+        help="requests a subscriber may have waiting for their turn; past it 1008",
+    )
+    s.add_argument(
         "--max-buffer",
         type=int,
         default=d.max_buffer,
@@ -119,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     importers.add_parser(commands)
     replay.add_parser(commands)
     simulate.add_parser(commands)
+    for command in commands.choices.values():  # also after the command: `serve --log-level …`
+        _logging_options(command, argparse.SUPPRESS)
     return parser
 
 
@@ -140,6 +157,7 @@ def serve_config(args: argparse.Namespace) -> Config:
         max_frame=args.max_frame,
         publish_rate=args.publish_rate,
         request_rate=args.request_rate,
+        request_queue=args.request_queue,
         max_buffer=args.max_buffer,
         ping_interval=args.heartbeat,
         ping_timeout=args.heartbeat,

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 class Limits:
     max_frame: int = 64 * 1024
     publish_rate: float = 1000.0  # publishes/s per publisher
-    request_rate: float = 20.0  # requests/s per subscriber
+    request_rate: float = 20.0  # requests/s per subscriber (answered in turn, not refused)
+    request_queue: int = 100  # requests a subscriber may have waiting; past it: 1008
     max_buffer: int = 1024 * 1024  # unsent bytes before a subscriber is cut off (4008)
     bad_messages: int = 20
     bad_window: float = 10.0

@@ -15,18 +15,28 @@ class TokenBucket:
     """Allows ``rate`` messages a second on average, bursts up to ``rate``."""
 
     rate: float
-    tokens: float = -1.0
+    tokens: float | None = None  # None until first use: then a full bucket
     stamp: float = 0.0
 
-    def allow(self, now: float) -> bool:
-        if self.tokens < 0:  # first use: a full bucket
-            self.tokens, self.stamp = self.rate, now
-        self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
+    def _refill(self, now: float) -> float:
+        tokens = self.rate if self.tokens is None else self.tokens
+        self.tokens = min(self.rate, tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
+        return self.tokens
+
+    def allow(self, now: float) -> bool:
+        tokens = self._refill(now)
+        if tokens >= 1.0:
+            self.tokens = tokens - 1.0
             return True
         return False
+
+    def wait(self, now: float) -> float:
+        """Take the next token: 0.0 if there is one, else how long until it is due (the
+        token is reserved: the bucket goes into debt, so waiters keep their order)."""
+        tokens = self._refill(now) - 1.0
+        self.tokens = tokens
+        return 0.0 if tokens >= 0 else -tokens / self.rate
 
 
 @dataclass

@@ -113,9 +113,13 @@ class Resume(msgspec.Struct, frozen=True):
 
 
 class Subscribe(msgspec.Struct, frozen=True, tag_field="type", tag="subscribe"):
+    """``req`` (extension) is echoed by the reply that starts this subscription (a
+    ``snapshot``, or a ``resumed``), so a client can match replies to subscribes."""
+
     games: list[GameId] = msgspec.field(default_factory=lambda: ["*"])
     leagues: list[str] | None = None
     resume: Resume | None = None
+    req: str | int | None = None
 
     @property
     def all_games(self) -> bool:
@@ -177,10 +181,20 @@ class Event(msgspec.Struct, frozen=True, tag_field="type", tag="event", omit_def
     by: str | None = None
 
 
-class Snapshot(msgspec.Struct, frozen=True, tag_field="type", tag="snapshot"):
+class Snapshot(msgspec.Struct, frozen=True, tag_field="type", tag="snapshot", omit_defaults=True):
     epoch: str
     seq: int
     games: list[GameState]
+    req: str | int | None = None
+
+
+class Resumed(msgspec.Struct, frozen=True, tag_field="type", tag="resumed"):
+    """Extension: the start of a resumed subscription whose ``subscribe`` had a ``req``;
+    the events after ``seq`` follow."""
+
+    req: str | int
+    epoch: str
+    seq: int
 
 
 class History(msgspec.Struct, frozen=True, tag_field="type", tag="history"):
@@ -202,7 +216,7 @@ class Error(msgspec.Struct, frozen=True, tag_field="type", tag="error", omit_def
     req: str | int | None = None
 
 
-ServerMessage = Hello | Event | Snapshot | History | Ack | Error
+ServerMessage = Hello | Event | Snapshot | Resumed | History | Ack | Error
 
 # --------------------------------------------------------------------------- codecs
 

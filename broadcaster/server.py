@@ -6,14 +6,15 @@ One port serves ``/feed`` (subscribers), ``/publish`` (operators, replay),
 
 Fan-out (``fanout.py``) writes each durable event to every live subscriber
 without awaiting any of them; one whose unsent data passes ``max_buffer`` is
-closed with 4008 and resumes. A catch-up (resume, snapshot, history) is sent with ``await send``,
-so it goes as fast as the client reads and never trips that limit.
+closed with 4008 and resumes. Each subscriber's requests are answered in turn by
+its ``FeedSession`` (``subscribers.py``); a catch-up (resume, snapshot, history)
+is sent with ``await send``, so it goes as fast as the client reads.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import Sequence
@@ -27,9 +28,10 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.protocol import State
-from websockets.typing import Origin, Subprotocol
+from websockets.typing import Subprotocol
 
 from broadcaster.config import Config, Limits, bearer, token_ok
+from broadcaster.connection import ALLOWED_METHODS, Connection
 from broadcaster.errors import EventRefused, JournalError, MessageError
 from broadcaster.fanout import Fanout, Subscriber
 from broadcaster.hub import Hub, Staged
@@ -43,20 +45,16 @@ from broadcaster.protocol import (
     Ack,
     Error,
     Hello,
-    HistoryRequest,
     Publish,
-    Snapshot,
-    Subscribe,
     encode,
     error_message,
     parse_client_message,
 )
+from broadcaster.subscribers import FeedSession, peer
 
 __all__ = ["Broadcaster", "Config", "Limits"]
 
 log = logging.getLogger("broadcaster.server")
-_json = msgspec.json.Encoder()
-CATCH_UP_PAGE = 500
 RATE_MESSAGE = "more messages per second than this connection is allowed"
 Replies = asyncio.Queue[tuple[float, asyncio.Future[Ack] | Error] | None]
 
@@ -93,19 +91,13 @@ class Broadcaster:
             ssl=self.config.ssl,
             process_request=self._process_request,
             select_subprotocol=self._select_subprotocol,
-            origins=self._origins(),
+            create_connection=Connection,
             max_size=self.limits.max_frame,
             ping_interval=self.limits.ping_interval,
             ping_timeout=self.limits.ping_timeout,
             compression=None,  # frames are small JSON; deflate would cost CPU per subscriber
         )
         log.info("serving %s epoch=%s seq=%d", self.url, self.hub.epoch, self.hub.committed_seq)
-
-    def _origins(self) -> list[Origin | None] | None:
-        """None (no Origin header: not a browser) plus the allowed origins, if any."""
-        if not self.config.allow_origins:
-            return None
-        return [None, *(Origin(o) for o in self.config.allow_origins)]
 
     @property
     def port(self) -> int:
@@ -157,39 +149,65 @@ class Broadcaster:
 
     def _process_request(self, ws: ServerConnection, request: Request) -> Response | None:
         url = urlsplit(request.path)
-        if url.path == "/healthz":
-            if self._closing:
-                return ws.respond(HTTPStatus.SERVICE_UNAVAILABLE, "shutting down\n")
-            return ws.respond(HTTPStatus.OK, "ok\n")
-        if url.path == "/metrics":
+        method = request.method  # GET or HEAD: Connection answers the others with 405
+        response: Response | None
+        if url.path in ("/healthz", "/metrics"):
+            response = self._plain(ws, url.path)
+        elif url.path not in ("/feed", "/publish"):
+            response = ws.respond(
+                HTTPStatus.NOT_FOUND, "endpoints: /feed /publish /healthz /metrics\n"
+            )
+        elif method != "GET":
+            response = ws.respond(HTTPStatus.METHOD_NOT_ALLOWED, f"{url.path} is a WebSocket\n")
+            response.headers["Allow"] = "GET"
+        else:
+            response = self._refuse_handshake(ws, request, url.path, url.query)
+        if response is not None and method == "HEAD":  # the same headers, no body
+            response = dataclasses.replace(response, body=b"")
+        return response
+
+    def _plain(self, ws: ServerConnection, path: str) -> Response:
+        if path == "/metrics":
             response = ws.respond(HTTPStatus.OK, self.metrics.render().decode())
+            del response.headers["Content-Type"]  # respond() set text/plain: replace, not add
             response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
-            return response
-        if url.path == "/publish":
-            if not token_ok(
-                bearer(request.headers.get("Authorization", "")), self.config.publish_tokens
-            ):
-                log.warning("refused /publish from %s: missing or wrong token", _peer(ws))
-                response = ws.respond(
-                    HTTPStatus.UNAUTHORIZED, "a valid publish token is required\n"
-                )
-                response.headers["WWW-Authenticate"] = 'Bearer realm="scorecast"'
-                return response
+        elif self._closing:
+            response = ws.respond(HTTPStatus.SERVICE_UNAVAILABLE, "shutting down\n")
+        else:
+            response = ws.respond(HTTPStatus.OK, "ok\n")
+        response.headers["Allow"] = ", ".join(ALLOWED_METHODS)
+        return response
+
+    def _refuse_handshake(
+        self, ws: ServerConnection, request: Request, path: str, query: str
+    ) -> Response | None:
+        """The refusal of a WebSocket handshake (logged once, never the token), or None."""
+        headers = request.headers
+        origins = self.config.allow_origins
+        origin = headers.get_all("Origin")
+        if origins and origin and (len(origin) > 1 or origin[0] not in origins):
+            log.warning("refused %s from %s: origin %s not allowed", path, _peer(ws), origin)
+            return ws.respond(HTTPStatus.FORBIDDEN, "this origin is not allowed\n")
+        authorization = headers.get_all("Authorization")
+        if len(authorization) > 1:
+            log.warning(
+                "refused %s from %s: %d Authorization headers", path, _peer(ws), len(authorization)
+            )
+            return ws.respond(HTTPStatus.BAD_REQUEST, "send one Authorization header\n")
+        given = bearer(authorization[0]) if authorization else None
+        if path == "/publish":
+            tokens, what = self.config.publish_tokens, "publish"
+        elif self.config.feed_tokens:
+            tokens, what = self.config.feed_tokens, "feed"
+            given = given or parse_qs(query).get("token", [None])[0]
+        else:
             return None
-        if url.path == "/feed":
-            if self.config.feed_tokens:
-                given = (
-                    bearer(request.headers.get("Authorization", ""))
-                    or parse_qs(url.query).get("token", [None])[0]
-                )
-                if not token_ok(given, self.config.feed_tokens):
-                    response = ws.respond(
-                        HTTPStatus.UNAUTHORIZED, "a valid feed token is required\n"
-                    )
-                    response.headers["WWW-Authenticate"] = 'Bearer realm="scorecast"'
-                    return response
+        if token_ok(given, tokens):
             return None
-        return ws.respond(HTTPStatus.NOT_FOUND, "endpoints: /feed /publish /healthz /metrics\n")
+        log.warning("refused %s from %s: missing or wrong %s token", path, _peer(ws), what)
+        response = ws.respond(HTTPStatus.UNAUTHORIZED, f"a valid {what} token is required\n")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="scorecast"'
+        return response
 
     @staticmethod
     def _select_subprotocol(
@@ -221,20 +239,6 @@ class Broadcaster:
             self.metrics.refused.labels(message.code).inc()
         await ws.send(encode(message), text=True)
 
-    async def _bad(self, ws: ServerConnection, exc: MessageError, window: BadMessages) -> bool:
-        """Answer a malformed message; True when the peer is closed for abuse."""
-        await self._reply(ws, error_message(exc))
-        if window.add(time.monotonic()):
-            log.warning("closing %s: too many bad messages", _peer(ws))
-            self._close_soon(ws, CLOSE_POLICY, "too many bad messages")
-            return True
-        return False
-
-    async def _over_rate(self, ws: ServerConnection) -> None:
-        log.warning("closing %s: request rate exceeded", _peer(ws))
-        await self._reply(ws, Error("rate_limited", RATE_MESSAGE))
-        self._close_soon(ws, CLOSE_POLICY, "request rate exceeded")
-
     def _close_soon(self, ws: ServerConnection, code: int, reason: str) -> None:
         """Start the closing handshake; the session keeps reading (and dropping)
         what the peer still sends, so the peer's close frame gets through."""
@@ -244,7 +248,7 @@ class Broadcaster:
 
     async def _publish_session(self, ws: ServerConnection) -> None:
         assert ws.request is not None
-        agent = ws.request.headers.get("User-Agent", "unknown client")
+        agent = ", ".join(ws.request.headers.get_all("User-Agent")) or "unknown client"
         publisher = f"{agent} from {_peer(ws)} #{next(self._ids)}"
         self._publishers[ws] = publisher
         log.info("publisher connected: %s", publisher)
@@ -333,106 +337,12 @@ class Broadcaster:
     # ------------------------------------------------------------------ subscribers
 
     async def _feed_session(self, ws: ServerConnection) -> None:
-        sub = Subscriber(ws)
-        self._subscribers[ws] = sub
-        bucket = TokenBucket(self.limits.request_rate)
-        window = BadMessages(self.limits.bad_messages, self.limits.bad_window)
-        doomed = False
+        session = FeedSession(Subscriber(ws), self.hub, self._fanout, self.limits, self.metrics)
+        self._subscribers[ws] = session.sub
         try:
-            async for raw in ws:
-                if doomed:
-                    continue
-                if not bucket.allow(time.monotonic()):
-                    await self._over_rate(ws)
-                    doomed = True
-                    self._drop(sub)
-                    continue
-                try:
-                    msg = parse_client_message(raw)
-                except MessageError as exc:
-                    if doomed := await self._bad(ws, exc, window):
-                        self._drop(sub)
-                    continue
-                if isinstance(msg, Subscribe):
-                    self._subscribe(sub, msg)
-                elif isinstance(msg, HistoryRequest):
-                    self._spawn(self._history(ws, msg))
-                else:
-                    await self._reply(
-                        ws, Error("forbidden", "publish on /publish, with a token", id=msg.id)
-                    )
-        except ConnectionClosed:
-            pass
+            await session.run()
         finally:
-            self._drop(sub)
-            if sub.catch_up is not None:
-                sub.catch_up.cancel()
             del self._subscribers[ws]
-
-    def _drop(self, sub: Subscriber) -> None:
-        self._fanout.leave(sub)
-
-    def _subscribe(self, sub: Subscriber, msg: Subscribe) -> None:
-        self._drop(sub)
-        if sub.catch_up is not None:
-            sub.catch_up.cancel()
-        sub.games = None if msg.all_games else frozenset(msg.games)
-        sub.leagues = frozenset(msg.leagues) if msg.leagues is not None else None
-        sub.catch_up = self._spawn(self._catch_up(sub, msg))
-
-    def _resumable(self, msg: Subscribe) -> int | None:
-        r = msg.resume
-        if r is None or r.epoch != self.hub.epoch or r.seq > self.hub.committed_seq:
-            return None
-        retention = self.limits.retention
-        if retention is not None and r.seq < self.hub.committed_seq - retention:
-            return None
-        return r.seq
-
-    async def _catch_up(self, sub: Subscriber, msg: Subscribe) -> None:
-        """Send what the subscriber missed, with flow control, then make it live."""
-        ws, hub = sub.ws, self.hub
-        last = self._resumable(msg)
-        try:
-            if last is None:
-                last = hub.committed_seq
-                states = hub.snapshot(lambda s: sub.wants(s.game_id, s.league))
-                await ws.send(encode(Snapshot(hub.epoch, last, states)), text=True)
-            games = None if sub.games is None else sorted(sub.games)
-            while last < hub.committed_seq:
-                upto = hub.committed_seq
-                rows = await hub.read(hub.journal.frames, last, upto, games, CATCH_UP_PAGE)
-                for _seq, game_id, frame in rows:
-                    state = hub.committed.get(game_id)
-                    if state is None or sub.wants(game_id, state.league):
-                        await ws.send(frame, text=True)
-                last = upto if len(rows) < CATCH_UP_PAGE else rows[-1][0]
-        except ConnectionClosed:
-            return
-        except JournalError as exc:
-            log.error("catch-up for %s failed: %s", _peer(ws), exc)
-            await ws.close(1011, "journal read failed")
-            return
-        # No await from the check above to here: every event up to committed_seq
-        # has been sent, and every later one will be delivered live.
-        self._fanout.join(sub)
-
-    async def _history(self, ws: ServerConnection, msg: HistoryRequest) -> None:
-        hub = self.hub
-        if msg.game_id not in hub.committed:
-            await self._reply(ws, Error("unknown_game", f"no game {msg.game_id!r}", req=msg.req))
-            return
-        retention = self.limits.retention
-        oldest = 0 if retention is None else hub.committed_seq - retention
-        try:
-            frames = await hub.read(hub.journal.history, msg.game_id, msg.before, msg.limit, oldest)
-        except JournalError as exc:
-            await self._reply(ws, Error("internal", str(exc), req=msg.req))
-            return
-        head = b'{"type":"history","req":' + _json.encode(msg.req) + b',"game_id":'
-        body = head + _json.encode(msg.game_id) + b',"events":[' + b",".join(frames) + b"]}"
-        with contextlib.suppress(ConnectionClosed):
-            await ws.send(body, text=True)
 
     # ------------------------------------------------------------------ fan-out
 
@@ -451,6 +361,4 @@ class Broadcaster:
                 self._spawn(sub.ws.close(CLOSE_TOO_SLOW, "too slow; resume from your last seq"))
 
 
-def _peer(ws: ServerConnection) -> str:
-    addr = ws.remote_address
-    return f"{addr[0]}:{addr[1]}" if addr else "?"
+_peer = peer

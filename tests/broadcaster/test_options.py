@@ -133,15 +133,35 @@ async def test_connections_past_the_limit_get_1013(started) -> None:  # type: ig
     await b.close()
 
 
-async def test_a_subscriber_over_its_request_rate_is_closed_with_1008(started) -> None:  # type: ignore[no-untyped-def]
-    proc = started("--request-rate", "5")
+async def test_a_page_opening_many_games_gets_every_answer(started) -> None:  # type: ignore[no-untyped-def]
+    """A subscribe and 20 history requests at once (over 20/s): queued and all answered."""
+    proc = started()
+    ws = await open_publisher(proc.publish, TOKEN)
+    for n in range(20):
+        await live_game(ws, f"g{n}")
     feed, _ = await open_feed(proc.feed)
-    for i in range(20):
+    await send(feed, {"type": "subscribe"})
+    for n in range(20):
+        await send(feed, {"type": "history", "req": n, "game_id": f"g{n}"})
+    assert (await recv(feed))["type"] == "snapshot"
+    replies = [await recv(feed) for _ in range(20)]
+    assert [(r["type"], r["req"], len(r["events"])) for r in replies] == [
+        ("history", n, 3) for n in range(20)
+    ]
+    await feed.close()
+    await ws.close()
+
+
+async def test_a_flood_of_requests_is_answered_then_closed_with_1008(started) -> None:  # type: ignore[no-untyped-def]
+    proc = started("--request-rate", "5", "--request-queue", "10")
+    feed, _ = await open_feed(proc.feed)
+    for i in range(100):  # in a few ms; at 5/s the server could answer 5 + 5 a second
         await send(feed, {"type": "history", "req": i, "game_id": "none"})
     replies, code = await read_until_closed(feed)
-    codes = [r["code"] for r in replies]
-    assert codes.count("rate_limited") == 1
-    assert codes.count("unknown_game") <= 6  # the burst (5) is served, the rest is not
+    answered = [r["req"] for r in replies if r["code"] == "unknown_game"]
+    assert answered == list(range(len(answered)))  # in order, none skipped
+    assert 10 <= len(answered) < 60  # the queue (10), the burst, what the rate let through
+    assert [r["code"] for r in replies[len(answered) :]] == ["rate_limited"]
     assert code == 1008
 
 
@@ -180,5 +200,8 @@ async def test_a_peer_that_never_answers_pings_is_closed(started) -> None:  # ty
         received += chunk
     assert b'"type":"hello"' in received
     assert b"\x89" in received  # the server pinged; EOF came when the pong never did
+    close = received[received.rindex(b"\x88") :]  # the close frame: not 1011 (a server fault)
+    assert int.from_bytes(close[2:4], "big") == 4008  # too slow: resume
+    assert b"keepalive ping timeout" in close
     writer.close()
     await writer.wait_closed()

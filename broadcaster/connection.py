@@ -1,0 +1,89 @@
+"""Our ``ServerConnection``: websockets' own, with two things it does differently.
+
+- **Methods other than GET and HEAD** are answered ``405 Method Not Allowed`` with
+  ``Allow: GET, HEAD`` before websockets parses the request (it drops a request with a
+  body, e.g. ``POST /healthz``, without answering).
+- **Keepalive** closes a peer that misses a pong with 4008 (PROTOCOL.md: "too slow … must
+  resume"), not 1011, which PROTOCOL.md keeps for the server's own faults; and its timeout
+  also covers *sending* the ping, so a peer that does not read cannot hold the ping back
+  behind a full buffer and stay connected forever.
+
+Only public asyncio ``Protocol`` and ``ServerConnection`` methods are overridden; the
+websockets range in ``pyproject.toml`` and ``tests/broadcaster/test_http.py`` keep it honest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from http import HTTPStatus
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
+
+from broadcaster.protocol import CLOSE_TOO_SLOW
+
+ALLOWED_METHODS = ("GET", "HEAD")
+_MAX_REQUEST_LINE = 8192
+
+
+def plain_response(status: HTTPStatus, text: str, headers: dict[str, str]) -> bytes:
+    """A whole HTTP/1.1 response that closes the connection."""
+    body = text.encode()
+    lines = [f"HTTP/1.1 {status.value} {status.phrase}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    lines += [
+        "Content-Type: text/plain; charset=utf-8",
+        f"Content-Length: {len(body)}",
+        "Connection: close",
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+class Connection(ServerConnection):
+    """One connection on the broadcaster's port (``serve(create_connection=Connection)``)."""
+
+    _head: bytes | None = b""  # the start of the request, until its method is known
+
+    def data_received(self, data: bytes) -> None:
+        if self._head is None:
+            super().data_received(data)
+            return
+        head = self._head + data
+        line, found, _ = head.partition(b"\r\n")
+        if not found and len(head) < _MAX_REQUEST_LINE:
+            self._head = head
+            return  # wait for the whole request line
+        self._head = None
+        method = line.split(b" ", 1)[0].decode("ascii", "replace")
+        if found and method not in ALLOWED_METHODS:
+            self.transport.write(
+                plain_response(
+                    HTTPStatus.METHOD_NOT_ALLOWED,
+                    f"{method} is not allowed here; use GET (or HEAD)\n",
+                    {"Allow": ", ".join(ALLOWED_METHODS)},
+                )
+            )
+            self.transport.close()
+            return
+        super().data_received(head)
+
+    async def keepalive(self) -> None:
+        assert self.ping_interval is not None
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                await asyncio.sleep(self.ping_interval)
+                try:
+                    async with asyncio.timeout(self.ping_timeout):
+                        await (await self.ping())
+                except TimeoutError:
+                    self._missed_pong()
+                    return
+
+    def _missed_pong(self) -> None:
+        """Queue a 4008 close behind whatever is buffered; abort if it cannot go out."""
+        if self.protocol.state is State.OPEN:
+            self.protocol.fail(CLOSE_TOO_SLOW, "keepalive ping timeout; resume from your last seq")
+            self.send_data()
+        self.loop.call_later(self.close_timeout or 10.0, self.transport.abort)
