@@ -1,16 +1,20 @@
-"""Games, rules and idempotency in front of the journal; knows nothing of sockets.
+"""The asyncio driver around the pure ``Core``: futures, the group-commit flusher,
+the journal's threads, corrections off the loop, and supervision. No sockets.
 
-``Hub.publish`` validates an event against its game at once (refusals never
-touch the journal or burn a ``seq``), stages it, and returns a future that
-resolves to its ``Ack`` once the event is durable. Staged events are written
-by one flusher task in batches: every publish that arrives while a batch is
-being written joins the next one (group commit), so one fsync serves many
-publishes. After a batch is durable the listeners (the server's fan-out)
-receive it, in ``seq`` order, before the acks are sent.
+``Hub.publish`` validates an event at once (refusals never touch the journal
+or burn a ``seq``), stages it, and returns a future that resolves to its
+``Ack`` once the event is durable. One flusher task writes staged events in
+batches: every publish that arrives while a batch is being written joins the
+next one (group commit). After a batch is durable the listeners (the
+server's fan-out) receive it, in ``seq`` order, before the acks are sent.
 
-If a write fails (full disk, I/O error) every staged event is refused with
-``internal``, the in-memory games are reloaded from the journal, and the
-hub goes on: what was acked stays, what was not is not half-published.
+A correction needs the game's whole past and a refold: both run off the event
+loop (the journal read on the reader thread, the fold on a worker thread)
+while the game's later publishes wait their turn in its lane; other games go
+on. If a write fails (full disk, I/O error) every staged event is refused with
+``internal`` and the games are reloaded from the journal. If anything else
+fails inside the flusher — a bug — the hub is dead: ``failed`` says why,
+``dead`` is set, every waiting publish is refused, and the server stops.
 """
 
 from __future__ import annotations
@@ -25,33 +29,41 @@ from typing import Any
 
 import msgspec
 
-from broadcaster.errors import EventRefused, JournalError, RuleViolation
-from broadcaster.journal import Journal, Record
-from broadcaster.protocol import Ack, Event, GameState, Publish, decode_event, decode_state, encode
-from broadcaster.sports import SPORTS, Sport, apply, create_game
-from broadcaster.sports.replay import GameEvent, corrected
+from broadcaster.core import Accepted, Core, correct
+from broadcaster.errors import EventRefused, JournalError
+from broadcaster.protocol import Ack, GameState, Publish, decode_event
+from broadcaster.sports import SPORTS, Sport
+from broadcaster.sports.replay import GameEvent
+from broadcaster.storage import JournalBackend, Record
 
 log = logging.getLogger("broadcaster.hub")
-_json = msgspec.json.Encoder()
 _decode_data = msgspec.json.Decoder(dict[str, Any])
-AT_SKEW = 300.0  # how far in the future a publish's ``at`` may be (clock skew), in seconds
 
 
 @dataclass(slots=True)
 class Staged:
     """An accepted event on its way to the journal."""
 
-    record: Record
-    state: GameState
+    accepted: Accepted
     future: asyncio.Future[Ack]
-    data: Mapping[str, Any]
+
+    @property
+    def record(self) -> Record:
+        return self.accepted.record
+
+    @property
+    def state(self) -> GameState:
+        return self.accepted.state
 
 
 @dataclass(slots=True)
-class Game:
-    state: GameState  # after every accepted event, staged ones included
-    game_seq: int
-    events: list[GameEvent] | None = None  # loaded on the first correction
+class _Waiting:
+    """A publish waiting in its game's lane behind a correction."""
+
+    msg: Publish
+    publisher: str
+    by: str | None
+    future: asyncio.Future[Ack]
 
 
 CommitListener = Callable[[Sequence[Staged]], None]
@@ -59,52 +71,72 @@ CommitListener = Callable[[Sequence[Staged]], None]
 
 @dataclass
 class Hub:
-    journal: Journal
+    journal: JournalBackend
     sports: Mapping[str, Sport] = field(default_factory=lambda: SPORTS)
     clock: Callable[[], float] = _time.time
 
     def __post_init__(self) -> None:
         self.epoch = self.journal.epoch
         self.listeners: list[CommitListener] = []
+        self.failed: BaseException | None = None
+        self.dead = asyncio.Event()
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="journal-writer")
         self._reader = ThreadPoolExecutor(1, thread_name_prefix="journal-reader")
+        self._folder = ThreadPoolExecutor(1, thread_name_prefix="refold")
         self._staged: list[Staged] = []
         self._pending: dict[str, Staged] = {}
+        self._lanes: dict[str, list[_Waiting]] = {}  # games busy with a correction
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
         self._flusher: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._load()
-
-    # ------------------------------------------------------------------ lifecycle
 
     def _load(self) -> None:
         """(Re)build every game from the journal's state table."""
-        self.games: dict[str, Game] = {}
-        self.committed: dict[str, GameState] = {}
-        for stored in self.journal.games():
-            state = decode_state(stored.state)
-            self.games[stored.game_id] = Game(state, stored.game_seq)
-            self.committed[stored.game_id] = state
-        self.committed_seq = self.journal.last_seq
-        self._next_seq = self.committed_seq + 1
+        self.core = Core(self.epoch, self.journal.games(), self.journal.last_seq, self.sports)
+
+    # ------------------------------------------------------------------ views
+
+    @property
+    def committed_seq(self) -> int:
+        return self.core.committed_seq
+
+    @property
+    def committed(self) -> Mapping[str, GameState]:
+        return self.core.committed
+
+    @property
+    def games(self) -> Mapping[str, Any]:
+        return self.core.games
+
+    def snapshot(self, match: Callable[[GameState], bool]) -> list[GameState]:
+        """Committed states of the matching games, as of ``committed_seq``."""
+        return [s for s in self.core.committed.values() if match(s)]
+
+    # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
         self._flusher = asyncio.get_running_loop().create_task(self._flush_forever())
+        self._flusher.add_done_callback(self._flusher_done)
 
     async def close(self) -> None:
         """Write what is staged, then stop and close the journal."""
         await self.flushed()
-        if self._flusher is not None:
-            self._flusher.cancel()
-            await asyncio.gather(self._flusher, return_exceptions=True)
-        self._writer.shutdown(wait=True)
-        self._reader.shutdown(wait=True)
+        for task in [self._flusher, *self._tasks]:
+            if task is not None:
+                task.cancel()
+        await asyncio.gather(
+            *(t for t in [self._flusher, *self._tasks] if t), return_exceptions=True
+        )
+        for pool in (self._writer, self._reader, self._folder):
+            pool.shutdown(wait=True)
         self.journal.close()
 
     async def flushed(self) -> None:
         """Wait until every staged event is durable (or refused)."""
-        while self._staged or not self._idle.is_set():
+        while (self._staged or self._lanes or not self._idle.is_set()) and not self.dead.is_set():
             await self._idle.wait()
             await asyncio.sleep(0)
 
@@ -113,99 +145,99 @@ class Hub:
     def publish(self, msg: Publish, publisher: str, by: str | None = None) -> asyncio.Future[Ack]:
         """Accept or refuse one publish; the future resolves once it is durable.
 
-        ``publisher`` is the audit trail's full identity; ``by`` the operator's name that
-        subscribers see on the event."""
+        ``publisher`` is the audit trail's full identity; ``by`` the operator's name
+        that subscribers see on the event."""
+        if self.failed is not None:
+            raise EventRefused("internal", "the broadcaster is stopping after a fault", id=msg.id)
+        done = self._retry(msg)
+        if done is not None:
+            return done
+        lane = self._lanes.get(msg.game_id)
+        if lane is not None or self.core.needs_events(msg) or msg.kind == "correction":
+            future = asyncio.get_running_loop().create_future()
+            waiting = _Waiting(msg, publisher, by, future)
+            if lane is not None:
+                lane.append(waiting)
+            else:
+                self._lanes[msg.game_id] = []
+                self._spawn(self._correct(waiting))
+            return future
+        return self._stage(self.core.accept(msg, publisher, by, self.clock()))
+
+    def _retry(self, msg: Publish) -> asyncio.Future[Ack] | None:
+        """The original answer to a publish id seen before, if any."""
         pending = self._pending.get(msg.id)
         if pending is not None:
-            self._check_same(msg, pending.record.game_id, pending.record.kind, pending.data)
+            record = pending.record
+            self.core.same(msg, record.game_id, record.kind, pending.accepted.data)
             return pending.future
+        for waiting in self._lanes.get(msg.game_id, ()):
+            if waiting.msg.id == msg.id:
+                self.core.same(msg, waiting.msg.game_id, waiting.msg.kind, waiting.msg.data)
+                return waiting.future
         stored = self.journal.find_publish(msg.id)
-        if stored is not None:
-            self._check_same(msg, stored.game_id, stored.kind, _decode_data.decode(stored.data))
-            event = decode_event(stored.frame)
-            done = asyncio.get_running_loop().create_future()
-            done.set_result(Ack(msg.id, event.seq, event.state))
-            return done
-        now = self.clock()
-        if msg.at is not None and msg.at > now + AT_SKEW:
-            raise RuleViolation(f"'at' is {msg.at - now:.0f} s in the future; check the clock")
-        seq = self._next_seq
-        state, game = self._next_state(msg, now)
-        state = msgspec.structs.replace(state, seq=seq)
-        game_seq = game.game_seq + 1 if game else 1
-        event = Event(
-            self.epoch,
-            seq,
-            now,
-            msg.game_id,
-            game_seq,
-            msg.kind,
-            msg.data,
-            state,
-            at=msg.at,
-            clock=msg.clock,
-            by=by,
-        )
-        record = Record(
-            seq=seq,
-            game_id=msg.game_id,
-            game_seq=game_seq,
-            pub_id=msg.id,
-            publisher=publisher,
-            kind=msg.kind,
-            data=_json.encode(msg.data),
-            time=now,
-            frame=encode(event),
-            state=encode(state),
-        )
-        self._next_seq += 1
-        if game is None:
-            game = self.games[msg.game_id] = Game(state, 0)
-        game.state, game.game_seq = state, game_seq
-        if game.events is not None:
-            game.events.append(GameEvent(seq, msg.kind, msg.data, now))
-        staged = Staged(record, state, asyncio.get_running_loop().create_future(), msg.data)
+        if stored is None:
+            return None
+        self.core.same(msg, stored.game_id, stored.kind, _decode_data.decode(stored.data))
+        event = decode_event(stored.frame)
+        done = asyncio.get_running_loop().create_future()
+        done.set_result(Ack(msg.id, event.seq, event.state))
+        return done
+
+    def _stage(self, accepted: Accepted) -> asyncio.Future[Ack]:
+        staged = Staged(accepted, asyncio.get_running_loop().create_future())
         self._staged.append(staged)
-        self._pending[msg.id] = staged
+        self._pending[accepted.record.pub_id] = staged
         self._wake.set()
         return staged.future
 
-    def _next_state(self, msg: Publish, now: float) -> tuple[GameState, Game | None]:
-        game = self.games.get(msg.game_id)
-        if msg.kind == "game.create":
-            if game is not None:
-                raise RuleViolation(f"game {msg.game_id} already exists")
-            return create_game(msg.game_id, msg.data, self.sports), None
-        if game is None:
-            raise EventRefused("unknown_game", f"no game {msg.game_id!r}; create it first")
-        if msg.kind == "correction":
-            return corrected(
-                msg.game_id, self._events(msg.game_id, game), msg.data, self.sports
-            ), game
-        return apply(self.sports[game.state.sport], game.state, msg.kind, msg.data, now), game
+    async def _correct(self, first: _Waiting) -> None:
+        """Run one game's lane: the correction off the loop, then what queued behind it."""
+        game_id, loop, core = first.msg.game_id, asyncio.get_running_loop(), self.core
+        work: list[_Waiting] = [first]
+        try:
+            while work:
+                item = work.pop(0)
+                try:
+                    await self._accept_in_lane(item, core, loop)
+                except EventRefused as exc:
+                    exc.id = item.msg.id
+                    _settle(item.future, exc)
+                if not work:
+                    work, self._lanes[game_id] = self._lanes[game_id], []
+        except BaseException as exc:  # a bug or a cancel: nobody waits forever
+            for item in [*work, *self._lanes.get(game_id, ())]:
+                _settle(item.future, EventRefused("internal", f"not published: {exc!r}"))
+            raise
+        finally:
+            self._lanes.pop(game_id, None)
+            self._wake.set()
 
-    @staticmethod
-    def _check_same(msg: Publish, game_id: str, kind: str, data: Mapping[str, Any]) -> None:
-        if (msg.game_id, msg.kind, msg.data) != (game_id, kind, data):
-            raise EventRefused(
-                "duplicate_id", f"id {msg.id!r} was already used for another event", id=msg.id
-            )
-
-    def _events(self, game_id: str, game: Game) -> list[GameEvent]:
-        """Every event of a game, stored and staged, loaded once and kept up to date."""
-        if game.events is None:
-            events = [
-                GameEvent(r.seq, r.kind, _decode_data.decode(r.data), r.time)
-                for r in self.journal.game_events(game_id)
-            ]
+    async def _accept_in_lane(
+        self, item: _Waiting, core: Core, loop: asyncio.AbstractEventLoop
+    ) -> None:
+        msg = item.msg
+        if core is not self.core:
+            raise EventRefused("internal", "the journal was reloaded; retry with the same id")
+        if core.needs_events(msg):
+            staged = [s for s in self._pending.values() if s.record.game_id == msg.game_id]
+            rows = await loop.run_in_executor(self._reader, self.journal.game_events, msg.game_id)
+            events = [GameEvent(r.seq, r.kind, _decode_data.decode(r.data), r.time) for r in rows]
             stored = events[-1].seq if events else 0
             events += [
-                GameEvent(s.record.seq, s.record.kind, s.data, s.record.time)
-                for s in self._pending.values()
-                if s.record.game_id == game_id and s.record.seq > stored
+                GameEvent(s.record.seq, s.record.kind, s.accepted.data, s.record.time)
+                for s in staged
+                if s.record.seq > stored
             ]
-            game.events = events
-        return game.events
+            core.load_events(msg.game_id, events)
+        state = None
+        if msg.kind == "correction":
+            args = core.correction_input(msg)
+            state = await loop.run_in_executor(self._folder, correct, *args, self.sports)
+        if core is not self.core:
+            raise EventRefused("internal", "the journal was reloaded; retry with the same id")
+        staged_future = self._stage(core.accept(msg, item.publisher, item.by, self.clock(), state))
+        staged_future.add_done_callback(lambda f: _chain(f, item.future))
 
     # ------------------------------------------------------------------ group commit
 
@@ -216,24 +248,24 @@ class Hub:
             self._wake.clear()
             batch, self._staged = self._staged, []
             if not batch:
+                if not self._lanes:
+                    self._idle.set()
                 continue
             self._idle.clear()
             try:
-                await loop.run_in_executor(
-                    self._writer, self.journal.append, [s.record for s in batch]
-                )
+                records = [s.record for s in batch]
+                await loop.run_in_executor(self._writer, self.journal.append, records)
             except JournalError as exc:
                 self._fail([*batch, *self._staged], exc)
             else:
                 self._committed(batch)
             finally:
-                if not self._staged:
+                if not self._staged and not self._lanes:
                     self._idle.set()
 
     def _committed(self, batch: list[Staged]) -> None:
-        self.committed_seq = batch[-1].record.seq
+        self.core.commit(s.accepted for s in batch)
         for s in batch:
-            self.committed[s.record.game_id] = s.state
             del self._pending[s.record.pub_id]
         for listener in self.listeners:
             listener(batch)
@@ -245,12 +277,25 @@ class Hub:
         log.error("journal write failed, %d event(s) refused: %s", len(staged), exc)
         self._staged = []
         for s in staged:
-            if not s.future.done():
-                s.future.set_exception(
-                    EventRefused("internal", f"not published: {exc}", id=s.record.pub_id)
-                )
+            _settle(s.future, EventRefused("internal", f"not published: {exc}"))
         self._pending.clear()
         self._load()
+
+    def _flusher_done(self, task: asyncio.Task[None]) -> None:
+        """The flusher only ends by cancel at close; anything else is a dead core."""
+        if task.cancelled():
+            return
+        self.failed = task.exception() or RuntimeError("the journal flusher stopped")
+        log.critical("the journal flusher died; stopping: %r", self.failed, exc_info=self.failed)
+        for s in [*self._pending.values(), *self._staged]:
+            _settle(s.future, EventRefused("internal", "not acked: the broadcaster is stopping"))
+        self.dead.set()
+        self._idle.set()
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     # ------------------------------------------------------------------ reading
 
@@ -258,6 +303,34 @@ class Hub:
         """Run a blocking journal read off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self._reader, fn, *args)
 
-    def snapshot(self, match: Callable[[GameState], bool]) -> list[GameState]:
-        """Committed states of the matching games, as of ``committed_seq``."""
-        return [s for s in self.committed.values() if match(s)]
+    async def frames(
+        self, after: int, upto: int, games: Sequence[str] | None, limit: int
+    ) -> list[tuple[int, str, bytes]]:
+        """``(seq, game_id, frame)`` of the events in ``(after, upto]``, oldest first."""
+        rows: list[tuple[int, str, bytes]] = await self.read(
+            self.journal.frames, after, upto, games, limit
+        )
+        return rows
+
+    async def history(
+        self, game_id: str, before: int | None, limit: int, after: int = 0
+    ) -> list[bytes]:
+        """Frames of one game's events, newest first, in ``(after, before)``."""
+        frames: list[bytes] = await self.read(self.journal.history, game_id, before, limit, after)
+        return frames
+
+
+def _settle(future: asyncio.Future[Ack], exc: BaseException) -> None:
+    if not future.done():
+        future.set_exception(exc)
+
+
+def _chain(source: asyncio.Future[Ack], target: asyncio.Future[Ack]) -> None:
+    if target.done():
+        return
+    if source.cancelled():
+        target.cancel()
+    elif (exc := source.exception()) is not None:
+        target.set_exception(exc)
+    else:
+        target.set_result(source.result())

@@ -17,11 +17,11 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from broadcaster.errors import JournalError
+from broadcaster.storage import Record, StoredGame
 
 SCHEMA_VERSION: Final = "1"
 
@@ -47,31 +47,8 @@ CREATE TABLE IF NOT EXISTS games(
 """
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One event as stored: what the hub writes and reads back."""
-
-    seq: int
-    game_id: str
-    game_seq: int
-    pub_id: str
-    publisher: str
-    kind: str
-    data: bytes  # the event's data, JSON
-    time: float
-    frame: bytes  # the whole event message, JSON, as sent to subscribers
-    state: bytes  # the game's state after the event, JSON
-
-
-@dataclass(frozen=True, slots=True)
-class StoredGame:
-    game_id: str
-    game_seq: int
-    state: bytes
-
-
 class Journal:
-    """An open journal file. Create with ``Journal.open(path)``."""
+    """An open SQLite journal file (a ``JournalBackend``). Create with ``Journal.open(path)``."""
 
     def __init__(self, path: Path, writer: sqlite3.Connection) -> None:
         self.path = path

@@ -195,7 +195,7 @@ class FeedSession:
             games = None if sub.games is None else sorted(sub.games)
             while last < hub.committed_seq:
                 upto = hub.committed_seq
-                rows = await hub.read(hub.journal.frames, last, upto, games, CATCH_UP_PAGE)
+                rows = await hub.frames(last, upto, games, CATCH_UP_PAGE)
                 for _seq, game_id, frame in rows:
                     state = hub.committed.get(game_id)
                     if state is None or sub.wants(game_id, state.league):
@@ -226,7 +226,7 @@ class FeedSession:
         retention = self.limits.retention
         oldest = 0 if retention is None else hub.committed_seq - retention
         try:
-            frames = await hub.read(hub.journal.history, msg.game_id, msg.before, msg.limit, oldest)
+            frames = await hub.history(msg.game_id, msg.before, msg.limit, oldest)
         except JournalError as exc:
             await self._send_error(Error("internal", str(exc), req=msg.req))
             return

@@ -10,8 +10,9 @@ import pytest
 
 from broadcaster.errors import EventRefused
 from broadcaster.hub import Hub
-from broadcaster.journal import Journal, Record
+from broadcaster.journal import Journal
 from broadcaster.protocol import Publish
+from broadcaster.storage import Record
 from tests.helpers.ws import basketball_game
 
 pytestmark = pytest.mark.asyncio

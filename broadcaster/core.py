@@ -1,0 +1,157 @@
+"""The pure heart of the broadcaster: games, rules, sequence numbers, corrections.
+
+``Core`` validates a publish against its game, assigns the next ``seq`` and the
+game's next ``game_seq``, folds the event into the game's state and makes the
+journal ``Record`` — or raises ``EventRefused`` and changes nothing. It does no
+I/O and knows nothing of asyncio, threads or sockets: the driver (``hub.py``)
+feeds it what the journal holds and decides when records become durable.
+
+Two views of each game are kept: ``games`` (after every accepted event, staged
+ones included: what the next publish is validated against) and ``committed``
+(after the last durable event: what subscribers may see).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from broadcaster.errors import EventRefused, RuleViolation
+from broadcaster.protocol import Event, GameState, Publish, decode_state, encode
+from broadcaster.sports import Sport, apply, create_game
+from broadcaster.sports.replay import GameEvent, corrected
+from broadcaster.storage import Record, StoredGame
+
+_json = msgspec.json.Encoder()
+AT_SKEW = 300.0  # how far in the future a publish's ``at`` may be (clock skew), in seconds
+
+
+@dataclass(slots=True)
+class Game:
+    state: GameState  # after every accepted event, staged ones included
+    game_seq: int
+    events: list[GameEvent] | None = None  # loaded on the first correction
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A validated event: its record for the journal and the game's state after it."""
+
+    record: Record
+    state: GameState
+    data: Mapping[str, Any]
+
+
+class Core:
+    """Every game's state and the next sequence number, rebuilt from the journal."""
+
+    def __init__(
+        self, epoch: str, stored: Iterable[StoredGame], last_seq: int, sports: Mapping[str, Sport]
+    ) -> None:
+        self.epoch = epoch
+        self.sports = sports
+        self.games: dict[str, Game] = {}
+        self.committed: dict[str, GameState] = {}
+        for game in stored:
+            state = decode_state(game.state)
+            self.games[game.game_id] = Game(state, game.game_seq)
+            self.committed[game.game_id] = state
+        self.committed_seq = last_seq
+        self.next_seq = last_seq + 1
+
+    def needs_events(self, msg: Publish) -> bool:
+        """True when validating ``msg`` needs the game's past events (a correction)."""
+        game = self.games.get(msg.game_id)
+        return msg.kind == "correction" and game is not None and game.events is None
+
+    def accept(
+        self,
+        msg: Publish,
+        publisher: str,
+        by: str | None,
+        now: float,
+        state: GameState | None = None,
+    ) -> Accepted:
+        """Validate ``msg`` and stage it; ``state`` is a correction's result computed
+        elsewhere (``correct``), so a long refold need not run here."""
+        if msg.at is not None and msg.at > now + AT_SKEW:
+            raise RuleViolation(f"'at' is {msg.at - now:.0f} s in the future; check the clock")
+        game = self.games.get(msg.game_id)
+        if state is None:
+            state = self.next_state(msg, game, now)
+        seq = self.next_seq
+        state = msgspec.structs.replace(state, seq=seq)
+        game_seq = game.game_seq + 1 if game else 1
+        event = Event(
+            self.epoch, seq, now, msg.game_id, game_seq, msg.kind, msg.data, state,
+            at=msg.at, clock=msg.clock, by=by,
+        )  # fmt: skip
+        record = Record(
+            seq=seq,
+            game_id=msg.game_id,
+            game_seq=game_seq,
+            pub_id=msg.id,
+            publisher=publisher,
+            kind=msg.kind,
+            data=_json.encode(msg.data),
+            time=now,
+            frame=encode(event),
+            state=encode(state),
+        )
+        self.next_seq += 1
+        if game is None:
+            game = self.games[msg.game_id] = Game(state, 0)
+        game.state, game.game_seq = state, game_seq
+        if game.events is not None:
+            game.events.append(GameEvent(seq, msg.kind, msg.data, now))
+        return Accepted(record, state, msg.data)
+
+    def next_state(self, msg: Publish, game: Game | None, now: float) -> GameState:
+        if msg.kind == "game.create":
+            if game is not None:
+                raise RuleViolation(f"game {msg.game_id} already exists")
+            return create_game(msg.game_id, msg.data, self.sports)
+        if game is None:
+            raise EventRefused("unknown_game", f"no game {msg.game_id!r}; create it first")
+        if msg.kind == "correction":
+            assert game.events is not None, "load the game's events first (needs_events)"
+            return corrected(msg.game_id, game.events, msg.data, self.sports)
+        return apply(self.sports[game.state.sport], game.state, msg.kind, msg.data, now)
+
+    def correction_input(self, msg: Publish) -> tuple[str, list[GameEvent], Mapping[str, Any]]:
+        """What ``correct`` needs, copied so it can run in another thread."""
+        game = self.games.get(msg.game_id)
+        if game is None:
+            raise EventRefused("unknown_game", f"no game {msg.game_id!r}; create it first")
+        assert game.events is not None, "load the game's events first (needs_events)"
+        return msg.game_id, list(game.events), msg.data
+
+    def load_events(self, game_id: str, events: list[GameEvent]) -> None:
+        """Give a game its past (stored events, then the staged ones after them)."""
+        game = self.games[game_id]
+        if game.events is None:
+            game.events = events
+
+    def commit(self, accepted: Iterable[Accepted]) -> None:
+        """These events are durable: subscribers may see them."""
+        for a in accepted:
+            self.committed[a.record.game_id] = a.state
+            self.committed_seq = a.record.seq
+
+    @staticmethod
+    def same(msg: Publish, game_id: str, kind: str, data: Mapping[str, Any]) -> None:
+        """A retried id must carry the same event; else ``duplicate_id``."""
+        if (msg.game_id, msg.kind, msg.data) != (game_id, kind, data):
+            raise EventRefused(
+                "duplicate_id", f"id {msg.id!r} was already used for another event", id=msg.id
+            )
+
+
+def correct(
+    game_id: str, events: list[GameEvent], data: Mapping[str, Any], sports: Mapping[str, Sport]
+) -> GameState:
+    """A correction's resulting state (a whole refold: run it off the event loop)."""
+    return corrected(game_id, events, data, sports)
