@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from http import HTTPStatus
 from itertools import count
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 import msgspec
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -29,7 +30,8 @@ from websockets.http11 import Request, Response
 from websockets.protocol import State
 from websockets.typing import Origin, Subprotocol
 
-from broadcaster.config import Config, Limits, bearer, token_ok
+from broadcaster.auth.gate import Operator, Refusal, open_gate
+from broadcaster.config import Config, Limits
 from broadcaster.errors import EventRefused, JournalError, MessageError
 from broadcaster.fanout import Fanout, Subscriber
 from broadcaster.hub import Hub, Staged
@@ -74,6 +76,8 @@ class Broadcaster:
         self._subscribers: dict[ServerConnection, Subscriber] = {}
         self._fanout = Fanout(config.limits.max_buffer)
         self._publishers: dict[ServerConnection, str] = {}
+        self.gate = open_gate(config)  # who may connect and publish (broadcaster.auth)
+        self._operators: WeakKeyDictionary[ServerConnection, Operator] = WeakKeyDictionary()
         self._replies: dict[ServerConnection, Replies] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._ids = count(1)
@@ -165,29 +169,16 @@ class Broadcaster:
             response = ws.respond(HTTPStatus.OK, self.metrics.render().decode())
             response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
             return response
-        if url.path == "/publish":
-            if not token_ok(
-                bearer(request.headers.get("Authorization", "")), self.config.publish_tokens
-            ):
-                log.warning("refused /publish from %s: missing or wrong token", _peer(ws))
-                response = ws.respond(
-                    HTTPStatus.UNAUTHORIZED, "a valid publish token is required\n"
-                )
-                response.headers["WWW-Authenticate"] = 'Bearer realm="scorecast"'
+        if url.path in ("/publish", "/feed"):
+            address = ws.remote_address[0] if ws.remote_address else "?"
+            authorization = request.headers.get_all("Authorization")
+            verdict = self.gate.admit(url.path, authorization, url.query, address)
+            if isinstance(verdict, Refusal):
+                response = ws.respond(verdict.status, verdict.reason + "\n")
+                for name, value in verdict.headers():
+                    response.headers[name] = value
                 return response
-            return None
-        if url.path == "/feed":
-            if self.config.feed_tokens:
-                given = (
-                    bearer(request.headers.get("Authorization", ""))
-                    or parse_qs(url.query).get("token", [None])[0]
-                )
-                if not token_ok(given, self.config.feed_tokens):
-                    response = ws.respond(
-                        HTTPStatus.UNAUTHORIZED, "a valid feed token is required\n"
-                    )
-                    response.headers["WWW-Authenticate"] = 'Bearer realm="scorecast"'
-                    return response
+            self._operators[ws] = verdict
             return None
         return ws.respond(HTTPStatus.NOT_FOUND, "endpoints: /feed /publish /healthz /metrics\n")
 
@@ -245,7 +236,10 @@ class Broadcaster:
     async def _publish_session(self, ws: ServerConnection) -> None:
         assert ws.request is not None
         agent = ws.request.headers.get("User-Agent", "unknown client")
+        operator = self._operators[ws]
         publisher = f"{agent} from {_peer(ws)} #{next(self._ids)}"
+        if operator.name is not None:  # the audit trail names the operator first
+            publisher = f"{operator.name}: {publisher}"
         self._publishers[ws] = publisher
         log.info("publisher connected: %s", publisher)
         replies: Replies = asyncio.Queue()
@@ -263,7 +257,9 @@ class Broadcaster:
                     log.warning("closing %s: publish rate exceeded", _peer(ws))
                     replies.put_nowait((received, Error("rate_limited", RATE_MESSAGE)))
                     doomed = True
-                elif isinstance(reply := self._parse_publish(raw, publisher), MessageError):
+                elif isinstance(
+                    reply := self._parse_publish(raw, publisher, operator), MessageError
+                ):
                     replies.put_nowait((received, error_message(reply)))
                     doomed = window.add(time.monotonic())
                 else:
@@ -281,14 +277,16 @@ class Broadcaster:
             log.info("publisher gone: %s", publisher)
 
     def _parse_publish(
-        self, raw: str | bytes, publisher: str
+        self, raw: str | bytes, publisher: str, operator: Operator
     ) -> asyncio.Future[Ack] | Error | MessageError:
         try:
-            return self._accept(parse_client_message(raw), publisher)
+            return self._accept(parse_client_message(raw), publisher, operator)
         except MessageError as exc:
             return exc
 
-    def _accept(self, msg: object, publisher: str) -> asyncio.Future[Ack] | Error:
+    def _accept(
+        self, msg: object, publisher: str, operator: Operator
+    ) -> asyncio.Future[Ack] | Error:
         if not isinstance(msg, Publish):
             kind = type(msg).__name__.lower()
             return Error("forbidden", f"/publish takes publish messages; {kind} is for /feed")
@@ -296,14 +294,24 @@ class Broadcaster:
             return Error(
                 "internal", "the broadcaster is shutting down; retry after reconnecting", id=msg.id
             )
+        if refused := self.gate.authorize(operator, msg.game_id, self._league(msg)):
+            return Error(*refused, id=msg.id)
         try:
-            return self.hub.publish(msg, publisher)
+            return self.hub.publish(msg, publisher, by=operator.name)
         except EventRefused as exc:
             exc.id = msg.id
             return error_message(exc)
         except JournalError as exc:
             log.error("journal read failed: %s", exc)
             return Error("internal", f"journal unavailable: {exc}", id=msg.id)
+
+    def _league(self, msg: Publish) -> str | None:
+        """The league a publish is for: a new game's, an existing game's, None if no game."""
+        if msg.kind == "game.create":
+            league = msg.data.get("league")
+            return league if isinstance(league, str) else ""
+        game = self.hub.games.get(msg.game_id)
+        return game.state.league if game is not None else None
 
     async def _write_replies(
         self,
