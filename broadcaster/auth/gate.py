@@ -13,6 +13,7 @@ attempts while an address is shut out are answered 429 without a line each.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 import time
@@ -78,11 +79,10 @@ class Gate:
         self, endpoint: str, authorization: Sequence[str], query: str, address: str
     ) -> Operator | Refusal:
         """Who this handshake to ``/publish`` or ``/feed`` is, or why it is turned away."""
+        address = _network(address)
         feed = endpoint == "/feed"
         if feed and not self.feed_is_private:
             return Operator(None, FEED_ONLY, self._bucket(""))
-        if len(authorization) > 1:
-            return self._refuse(endpoint, address, HTTPStatus.BAD_REQUEST, "one Authorization")
         now = self.clock()
         if wait := self.backoff.wait(address, now):
             return Refusal(
@@ -90,17 +90,19 @@ class Gate:
                 "too many wrong tokens from this address; try again later",
                 math.ceil(wait),
             )
+        if len(authorization) > 1:
+            return self._failed(endpoint, address, now, HTTPStatus.BAD_REQUEST, "two tokens")
         given = _bearer(authorization[0]) if authorization else None
         if feed and not given:
             given = parse_qs(query).get("token", [None])[0]
         operator = self._identify(given) if given else None
         if operator is None:
-            return self._wrong(endpoint, address, given, now)
-        self.backoff.succeeded(address)
+            why = "wrong token" if given else "no token"
+            return self._failed(endpoint, address, now, HTTPStatus.UNAUTHORIZED, why)
         if not feed and operator.scope.feed_only:
-            return self._refuse(
-                endpoint, address, HTTPStatus.FORBIDDEN, f"{_who(operator)} is read-only"
-            )
+            why = f"{_who(operator)} is read-only"
+            return self._failed(endpoint, address, now, HTTPStatus.FORBIDDEN, why)
+        self.backoff.succeeded(address)
         return operator
 
     def authorize(
@@ -142,12 +144,13 @@ class Gate:
             bucket = self._buckets[name] = TokenBucket(self.token_rate)
         return bucket
 
-    def _wrong(self, endpoint: str, address: str, given: str | None, now: float) -> Refusal:
-        if not given:
-            return self._refuse(endpoint, address, HTTPStatus.UNAUTHORIZED, "no token")
-        wait = self.backoff.failed(address, now)
-        why = f"wrong token; shut out for {wait:g} s" if wait else "wrong token"
-        return self._refuse(endpoint, address, HTTPStatus.UNAUTHORIZED, why)
+    def _failed(
+        self, endpoint: str, address: str, now: float, status: HTTPStatus, why: str
+    ) -> Refusal:
+        """Every refused handshake counts towards the address's back-off."""
+        if wait := self.backoff.failed(address, now):
+            why = f"{why}; shut out for {wait:g} s"
+        return self._refuse(endpoint, address, status, why)
 
     @staticmethod
     def _refuse(endpoint: str, address: str, status: HTTPStatus, why: str) -> Refusal:
@@ -158,6 +161,19 @@ class Gate:
             HTTPStatus.FORBIDDEN: f"this token may not use {endpoint}: {why}",
         }
         return Refusal(status, reasons[status])
+
+
+def _network(address: str) -> str:
+    """What the back-off counts: an IPv4 address, or an IPv6 /64 (one host's usual share)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def _who(operator: Operator) -> str:

@@ -126,9 +126,8 @@ def test_the_gate_admits_the_legacy_token_and_backs_off_guessers() -> None:
     assert g.admit("/publish", [], "", "1.2.3.4") == Refusal(
         HTTPStatus.UNAUTHORIZED, "a valid token is required for /publish"
     )
-    for _ in range(2):
-        refusal = g.admit("/publish", ["Bearer guess"], "", "1.2.3.4")
-        assert isinstance(refusal, Refusal) and refusal.status == 401
+    refusal = g.admit("/publish", ["Bearer guess"], "", "1.2.3.4")  # a missing one counts too
+    assert isinstance(refusal, Refusal) and refusal.status == 401
     shut = g.admit("/publish", ["Bearer legacy"], "", "1.2.3.4")
     assert isinstance(shut, Refusal) and shut.status == 429
     assert shut.headers() == [("Retry-After", "10")]
@@ -180,3 +179,15 @@ def test_the_store_reloads_a_changed_file_at_most_once_a_second(tmp_path: Path) 
     now[0] = 3.0
     assert live.current() == {}  # gone: no named tokens
     assert not list(tmp_path.glob(".tokens.json.*"))  # no temp file left behind
+
+
+def test_the_back_off_counts_an_ipv6_host_by_its_64() -> None:
+    now = [0.0]
+    g = gate(now, backoff=Backoff(free=1))
+    assert isinstance(g.admit("/publish", ["Bearer guess"], "", "2001:db8::1"), Refusal)
+    shut = g.admit("/publish", ["Bearer legacy"], "", "2001:db8::ffff:2")  # same /64
+    assert isinstance(shut, Refusal) and shut.status == 429
+    assert isinstance(g.admit("/publish", ["Bearer legacy"], "", "2001:db8:0:1::1"), Operator)
+    assert isinstance(g.admit("/publish", ["Bearer guess"], "", "::ffff:10.0.0.1"), Refusal)
+    shut = g.admit("/publish", ["Bearer legacy"], "", "10.0.0.1")  # the same IPv4 host
+    assert isinstance(shut, Refusal) and shut.status == 429
