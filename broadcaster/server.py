@@ -178,7 +178,8 @@ class Broadcaster:
                 for name, value in verdict.headers():
                     response.headers[name] = value
                 return response
-            self._operators[ws] = verdict
+            if url.path == "/publish":
+                self._operators[ws] = verdict
             return None
         return ws.respond(HTTPStatus.NOT_FOUND, "endpoints: /feed /publish /healthz /metrics\n")
 
