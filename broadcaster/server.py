@@ -174,6 +174,7 @@ class Broadcaster:
             authorization = request.headers.get_all("Authorization")
             verdict = self.gate.admit(url.path, authorization, url.query, address)
             if isinstance(verdict, Refusal):
+                self.metrics.handshakes_refused.labels(str(verdict.status.value)).inc()
                 response = ws.respond(verdict.status, verdict.reason + "\n")
                 for name, value in verdict.headers():
                     response.headers[name] = value

@@ -20,6 +20,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from broadcaster.cli import build_parser
+from tests.helpers.http import aget
 from tests.helpers.proc import TOKEN, BroadcasterProcess
 from tests.helpers.ws import (
     TIMEOUT,
@@ -241,6 +242,9 @@ async def test_wrong_tokens_back_off_with_429_then_the_right_token_works(
     assert int(caught.value.response.headers["Retry-After"]) >= 1
     assert await handshake(proc.feed, None) == 101  # the open feed is not shut
     await eventually(lambda: handshake(proc.publish, alice), 101)
+    metrics = (await aget(proc.http + "/metrics"))[1]
+    assert 'scorecast_handshakes_refused_total{status="401"} 5.0' in metrics
+    assert 'scorecast_handshakes_refused_total{status="429"} ' in metrics
     refused = [line for line in proc.stderr.splitlines() if "refused /publish" in line]
     assert len(refused) == 5  # once each; the 429s while shut out add no line
     assert "shut out for 1 s" in refused[-1]
