@@ -16,6 +16,7 @@ from pathlib import Path
 from platformdirs import user_data_path
 
 from broadcaster import __version__, importers, replay, simulate
+from broadcaster.auth import cli as token_cli
 from broadcaster.console import app as console_app
 from broadcaster.errors import JournalError, LocalError
 from broadcaster.hub import Hub
@@ -28,6 +29,11 @@ FEED_TOKEN_ENV = "SCORECAST_FEED_TOKEN"
 
 def default_journal() -> Path:
     return user_data_path("scorecast", appauthor=False) / "journal.sqlite3"
+
+
+def default_tokens() -> Path:
+    """The named tokens' file, next to the default journal."""
+    return default_journal().with_name("tokens.json")
 
 
 def read_token(token_file: str | None, env: str = TOKEN_ENV) -> str | None:
@@ -90,8 +96,22 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     s.add_argument("--db", type=Path, help=f"journal file (default: {default_journal()})")
-    s.add_argument("--token-file", help=f"file holding the publish token (else ${TOKEN_ENV})")
-    s.add_argument("--feed-token", help=f"require this token on /feed (or ${FEED_TOKEN_ENV})")
+    s.add_argument(
+        "--token-file", help=f"file holding an unnamed publish token (else ${TOKEN_ENV})"
+    )
+    s.add_argument(
+        "--tokens",
+        type=Path,
+        default=default_tokens(),
+        help=f"named tokens ('broadcaster token add'; default {default_tokens()})",
+    )
+    s.add_argument(
+        "--feed-token-file",
+        help=f"file holding a token /feed requires (else ${FEED_TOKEN_ENV}, else /feed is open)",
+    )
+    s.add_argument(
+        "--private-feed", action="store_true", help="/feed needs a feed or publish token"
+    )
     s.add_argument("--cert", help="TLS certificate (PEM): serve wss://")
     s.add_argument("--key", help="TLS private key (PEM)")
     s.add_argument(
@@ -105,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-frame", type=int, default=d.max_frame, help="bytes per frame")
     s.add_argument(
         "--publish-rate", type=float, default=d.publish_rate, help="publishes/s per publisher"
+    )
+    s.add_argument(
+        "--token-rate",
+        type=float,
+        default=d.token_rate,
+        help="publishes/s per token, shared by all its connections",
     )
     s.add_argument(
         "--request-rate", type=float, default=d.request_rate, help="requests/s per subscriber"
@@ -134,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     importers.add_parser(commands)
     replay.add_parser(commands)
     simulate.add_parser(commands)
+    token_cli.add_parser(commands, default_tokens())
     for command in commands.choices.values():  # also after the command: `serve --log-level …`
         _logging_options(command, argparse.SUPPRESS)
     return parser
@@ -141,9 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def serve_config(args: argparse.Namespace) -> Config:
     token = read_token(args.token_file)
-    if token is None:
-        raise LocalError(f"no publish token: set ${TOKEN_ENV} or pass --token-file FILE")
-    feed_token = args.feed_token or os.environ.get(FEED_TOKEN_ENV)
+    if token is None and not args.tokens.exists():
+        raise LocalError(
+            f"no publish token: add one ('broadcaster token add NAME'; file {args.tokens}), "
+            f"set ${TOKEN_ENV} or pass --token-file FILE"
+        )
+    feed_token = read_token(args.feed_token_file, FEED_TOKEN_ENV)
     context = None
     if args.cert or args.key:
         if not (args.cert and args.key):
@@ -156,6 +186,7 @@ def serve_config(args: argparse.Namespace) -> Config:
     limits = Limits(
         max_frame=args.max_frame,
         publish_rate=args.publish_rate,
+        token_rate=args.token_rate,
         request_rate=args.request_rate,
         request_queue=args.request_queue,
         max_buffer=args.max_buffer,
@@ -167,8 +198,10 @@ def serve_config(args: argparse.Namespace) -> Config:
     return Config(
         host=args.host,
         port=args.port,
-        publish_tokens=(token,),
+        publish_tokens=(token,) if token else (),
         feed_tokens=(feed_token,) if feed_token else (),
+        token_file=args.tokens,
+        private_feed=args.private_feed,
         ssl=context,
         allow_origins=tuple(args.allow_origin),
         limits=limits,
@@ -209,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return replay.main(args, read_token(args.token_file))
         elif args.command == "simulate":
             return simulate.main(args)
+        elif args.command == "token":
+            return token_cli.main(args)
     except (LocalError, JournalError) as exc:
         print(f"broadcaster: error: {exc}", file=sys.stderr)
         return 2

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import hmac
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
 class Limits:
     max_frame: int = 64 * 1024
     publish_rate: float = 1000.0  # publishes/s per publisher
+    token_rate: float = 1000.0  # publishes/s per token, across all its connections
     request_rate: float = 20.0  # requests/s per subscriber (answered in turn, not refused)
     request_queue: int = 100  # requests a subscriber may have waiting; past it: 1008
     max_buffer: int = 1024 * 1024  # unsent bytes before a subscriber is cut off (4008)
@@ -27,24 +28,10 @@ class Limits:
 class Config:
     host: str = "127.0.0.1"
     port: int = 8765
-    publish_tokens: Sequence[str] = ()
-    feed_tokens: Sequence[str] = ()  # empty: /feed is open
+    publish_tokens: Sequence[str] = ()  # unnamed (legacy) tokens: publish anything
+    feed_tokens: Sequence[str] = ()  # unnamed read-only tokens; any makes /feed private
+    token_file: Path | None = None  # named tokens (broadcaster.auth), reloaded when it changes
+    private_feed: bool = False  # /feed needs a token even without a feed token
     ssl: ssl.SSLContext | None = None
     allow_origins: Sequence[str] = ()  # empty: any origin
     limits: Limits = field(default_factory=Limits)
-
-
-def token_ok(given: str | None, tokens: Sequence[str]) -> bool:
-    """Constant-time comparison against every configured token."""
-    if not given:
-        return False
-    ok = False
-    for token in tokens:
-        ok |= hmac.compare_digest(given.encode(), token.encode())
-    return ok
-
-
-def bearer(authorization: str) -> str | None:
-    """The token of an ``Authorization: Bearer …`` header value."""
-    scheme, _, token = authorization.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else None

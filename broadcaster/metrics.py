@@ -20,6 +20,12 @@ class Metrics:
         self.refused = Counter(
             "scorecast_errors", "Error replies sent, by code", ["code"], registry=r
         )
+        self.handshakes_refused = Counter(
+            "scorecast_handshakes_refused",
+            "Handshakes to /publish or /feed turned away, by HTTP status (401, 403, 429, 400)",
+            ["status"],
+            registry=r,
+        )
         self.slow = Counter("scorecast_slow_consumers", "Subscribers closed with 4008", registry=r)
         self.publish_seconds = Histogram(
             "scorecast_publish_seconds",

@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from http import HTTPStatus
 from itertools import count
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 import msgspec
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -30,7 +31,8 @@ from websockets.http11 import Request, Response
 from websockets.protocol import State
 from websockets.typing import Subprotocol
 
-from broadcaster.config import Config, Limits, bearer, token_ok
+from broadcaster.auth.gate import Operator, Refusal, open_gate
+from broadcaster.config import Config, Limits
 from broadcaster.connection import ALLOWED_METHODS, Connection
 from broadcaster.errors import EventRefused, JournalError, MessageError
 from broadcaster.fanout import Fanout, Subscriber
@@ -72,6 +74,8 @@ class Broadcaster:
         self._subscribers: dict[ServerConnection, Subscriber] = {}
         self._fanout = Fanout(config.limits.max_buffer)
         self._publishers: dict[ServerConnection, str] = {}
+        self.gate = open_gate(config)  # who may connect and publish (broadcaster.auth)
+        self._operators: WeakKeyDictionary[ServerConnection, Operator] = WeakKeyDictionary()
         self._replies: dict[ServerConnection, Replies] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._ids = count(1)
@@ -182,32 +186,23 @@ class Broadcaster:
         self, ws: ServerConnection, request: Request, path: str, query: str
     ) -> Response | None:
         """The refusal of a WebSocket handshake (logged once, never the token), or None."""
-        headers = request.headers
         origins = self.config.allow_origins
-        origin = headers.get_all("Origin")
+        origin = request.headers.get_all("Origin")
         if origins and origin and (len(origin) > 1 or origin[0] not in origins):
             log.warning("refused %s from %s: origin %s not allowed", path, _peer(ws), origin)
             return ws.respond(HTTPStatus.FORBIDDEN, "this origin is not allowed\n")
-        authorization = headers.get_all("Authorization")
-        if len(authorization) > 1:
-            log.warning(
-                "refused %s from %s: %d Authorization headers", path, _peer(ws), len(authorization)
-            )
-            return ws.respond(HTTPStatus.BAD_REQUEST, "send one Authorization header\n")
-        given = bearer(authorization[0]) if authorization else None
+        address = ws.remote_address[0] if ws.remote_address else "?"
+        authorization = request.headers.get_all("Authorization")
+        verdict = self.gate.admit(path, authorization, query, address)
+        if isinstance(verdict, Refusal):
+            self.metrics.handshakes_refused.labels(str(verdict.status.value)).inc()
+            response = ws.respond(verdict.status, verdict.reason + "\n")
+            for name, value in verdict.headers():
+                response.headers[name] = value
+            return response
         if path == "/publish":
-            tokens, what = self.config.publish_tokens, "publish"
-        elif self.config.feed_tokens:
-            tokens, what = self.config.feed_tokens, "feed"
-            given = given or parse_qs(query).get("token", [None])[0]
-        else:
-            return None
-        if token_ok(given, tokens):
-            return None
-        log.warning("refused %s from %s: missing or wrong %s token", path, _peer(ws), what)
-        response = ws.respond(HTTPStatus.UNAUTHORIZED, f"a valid {what} token is required\n")
-        response.headers["WWW-Authenticate"] = 'Bearer realm="scorecast"'
-        return response
+            self._operators[ws] = verdict
+        return None
 
     @staticmethod
     def _select_subprotocol(
@@ -249,7 +244,10 @@ class Broadcaster:
     async def _publish_session(self, ws: ServerConnection) -> None:
         assert ws.request is not None
         agent = ", ".join(ws.request.headers.get_all("User-Agent")) or "unknown client"
+        operator = self._operators[ws]
         publisher = f"{agent} from {_peer(ws)} #{next(self._ids)}"
+        if operator.name is not None:  # the audit trail names the operator first
+            publisher = f"{operator.name}: {publisher}"
         self._publishers[ws] = publisher
         log.info("publisher connected: %s", publisher)
         replies: Replies = asyncio.Queue()
@@ -267,7 +265,9 @@ class Broadcaster:
                     log.warning("closing %s: publish rate exceeded", _peer(ws))
                     replies.put_nowait((received, Error("rate_limited", RATE_MESSAGE)))
                     doomed = True
-                elif isinstance(reply := self._parse_publish(raw, publisher), MessageError):
+                elif isinstance(
+                    reply := self._parse_publish(raw, publisher, operator), MessageError
+                ):
                     replies.put_nowait((received, error_message(reply)))
                     doomed = window.add(time.monotonic())
                 else:
@@ -285,14 +285,16 @@ class Broadcaster:
             log.info("publisher gone: %s", publisher)
 
     def _parse_publish(
-        self, raw: str | bytes, publisher: str
+        self, raw: str | bytes, publisher: str, operator: Operator
     ) -> asyncio.Future[Ack] | Error | MessageError:
         try:
-            return self._accept(parse_client_message(raw), publisher)
+            return self._accept(parse_client_message(raw), publisher, operator)
         except MessageError as exc:
             return exc
 
-    def _accept(self, msg: object, publisher: str) -> asyncio.Future[Ack] | Error:
+    def _accept(
+        self, msg: object, publisher: str, operator: Operator
+    ) -> asyncio.Future[Ack] | Error:
         if not isinstance(msg, Publish):
             kind = type(msg).__name__.lower()
             return Error("forbidden", f"/publish takes publish messages; {kind} is for /feed")
@@ -300,14 +302,24 @@ class Broadcaster:
             return Error(
                 "internal", "the broadcaster is shutting down; retry after reconnecting", id=msg.id
             )
+        if refused := self.gate.authorize(operator, msg.game_id, self._league(msg)):
+            return Error(*refused, id=msg.id)
         try:
-            return self.hub.publish(msg, publisher)
+            return self.hub.publish(msg, publisher, by=operator.name)
         except EventRefused as exc:
             exc.id = msg.id
             return error_message(exc)
         except JournalError as exc:
             log.error("journal read failed: %s", exc)
             return Error("internal", f"journal unavailable: {exc}", id=msg.id)
+
+    def _league(self, msg: Publish) -> str | None:
+        """The league a publish is for: a new game's, an existing game's, None if no game."""
+        if msg.kind == "game.create":
+            league = msg.data.get("league")
+            return league if isinstance(league, str) else ""
+        game = self.hub.games.get(msg.game_id)
+        return game.state.league if game is not None else None
 
     async def _write_replies(
         self,

@@ -236,22 +236,6 @@ async def test_subprotocol_is_selected_when_offered(broadcaster: BroadcasterProc
         assert (await recv(ws))["type"] == "hello"
 
 
-async def test_a_feed_token_guards_the_feed_when_configured(journal_path) -> None:  # type: ignore[no-untyped-def]
-    proc = BroadcasterProcess(journal_path, extra=["--feed-token", "fan-pass"]).start()
-    try:
-        with pytest.raises(InvalidStatus) as caught:
-            await connect(proc.feed)
-        assert caught.value.response.status_code == 401
-        async with connect(proc.feed + "?token=fan-pass") as ws:
-            assert (await recv(ws))["type"] == "hello"
-        headers = {"Authorization": "Bearer fan-pass"}
-        async with connect(proc.feed, additional_headers=headers) as ws:
-            assert (await recv(ws))["type"] == "hello"
-    finally:
-        proc.stop()
-    assert "fan-pass" not in proc.stderr
-
-
 async def test_unknown_paths_are_404(broadcaster: BroadcasterProcess) -> None:
     with pytest.raises(InvalidStatus) as caught:
         await connect(broadcaster.url + "/nowhere")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -82,11 +83,13 @@ async def test_head_on_a_websocket_endpoint_is_405(broadcaster: BroadcasterProce
 
 
 async def test_refused_feed_handshakes_are_logged_once_without_the_token(
-    journal_path: object,
+    journal_path: Path,
 ) -> None:
+    secret = journal_path.with_name("feed.token")
+    secret.write_text("feed-secret-42\n", encoding="utf-8")
     proc = BroadcasterProcess(
-        journal_path,  # type: ignore[arg-type]
-        extra=["--allow-origin", "https://scores.example", "--feed-token", "feed-secret-42"],
+        journal_path,
+        extra=["--allow-origin", "https://scores.example", "--feed-token-file", str(secret)],
     ).start()
     try:
         with pytest.raises(InvalidStatus) as bad_origin:
@@ -106,7 +109,7 @@ async def test_refused_feed_handshakes_are_logged_once_without_the_token(
         log = proc.stderr
         assert log.count("refused /feed") == 3
         assert "origin ['https://evil.example'] not allowed" in log
-        assert "missing or wrong feed token" in log
+        assert "refused /feed from 127.0.0.1: wrong token" in log
         assert "feed-secret-42" not in log and "wrong-guess-17" not in log
     finally:
         proc.stop()

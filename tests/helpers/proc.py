@@ -21,8 +21,9 @@ class BroadcasterProcess:
     """Starts, kills and restarts one broadcaster on one journal file."""
 
     db: Path
-    token: str = TOKEN
+    token: str | None = TOKEN  # the unnamed publish token ($SCORECAST_TOKEN); None: unset
     extra: list[str] = field(default_factory=list)
+    tokens: Path | None = None  # named tokens' file (default: tokens.json next to db)
     port: int = 0
     proc: subprocess.Popen[str] | None = None
     url: str = ""
@@ -31,7 +32,11 @@ class BroadcasterProcess:
     stderr_lines: list[str] = field(default_factory=list)
 
     def start(self) -> BroadcasterProcess:
-        env = {**os.environ, "SCORECAST_TOKEN": self.token, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env.pop("SCORECAST_TOKEN", None)
+        env.pop("SCORECAST_FEED_TOKEN", None)
+        if self.token is not None:
+            env["SCORECAST_TOKEN"] = self.token
         cmd = [
             sys.executable,
             "-m",
@@ -41,6 +46,8 @@ class BroadcasterProcess:
             str(self.port),
             "--db",
             str(self.db),
+            "--tokens",
+            str(self.tokens or self.db.with_name("tokens.json")),
             *self.extra,
         ]
         self.proc = subprocess.Popen(
