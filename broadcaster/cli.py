@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import signal
@@ -21,6 +20,7 @@ from broadcaster.console import app as console_app
 from broadcaster.errors import JournalError, LocalError
 from broadcaster.hub import Hub
 from broadcaster.journal import Journal
+from broadcaster.logs import setup_logging
 from broadcaster.server import Broadcaster, Config, Limits
 
 TOKEN_ENV = "SCORECAST_TOKEN"
@@ -48,30 +48,6 @@ def read_token(token_file: str | None, env: str = TOKEN_ENV) -> str | None:
             raise LocalError(f"the token file {token_file} is empty")
         return token
     return os.environ.get(env) or None
-
-
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": round(record.created, 3),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if record.exc_info:
-            entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry)
-
-
-def setup_logging(level: str, as_json: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        JsonFormatter()
-        if as_json
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    )
-    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    logging.getLogger("websockets").setLevel(logging.WARNING)
 
 
 def _logging_options(parser: argparse.ArgumentParser, default: object) -> None:

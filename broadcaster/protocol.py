@@ -48,7 +48,8 @@ CLOSE_TOO_SLOW: Final = 4008
 
 GameId = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 PublishId = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
-Seq = Annotated[int, msgspec.Meta(ge=0)]
+Seq = Annotated[int, msgspec.Meta(ge=0, le=2**53)]  # JSON-safe integers; SQLite's are 64-bit
+MAX_DEPTH: Final = 16  # objects/arrays a client message may nest (a game's data needs 3)
 
 
 # --------------------------------------------------------------------------- game state
@@ -275,7 +276,20 @@ def parse_client_message(raw: str | bytes) -> ClientMessage:
         obj = msgspec.json.decode(raw)
     except msgspec.DecodeError as exc:
         raise MessageError("bad_json", f"not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise MessageError("bad_json", f"JSON nested deeper than {MAX_DEPTH} levels") from None
+    if not _shallow(obj, MAX_DEPTH):
+        raise MessageError("bad_message", f"a message nested deeper than {MAX_DEPTH} levels")
     return client_message_from_object(obj)
+
+
+def _shallow(obj: Any, depth: int) -> bool:
+    """True when ``obj`` nests no deeper than ``depth`` objects/arrays."""
+    if isinstance(obj, dict):
+        return depth > 0 and all(_shallow(v, depth - 1) for v in obj.values())
+    if isinstance(obj, list):
+        return depth > 0 and all(_shallow(v, depth - 1) for v in obj)
+    return True
 
 
 def client_message_from_object(obj: Any) -> ClientMessage:

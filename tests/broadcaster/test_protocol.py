@@ -50,6 +50,11 @@ def test_subscribe_defaults_to_every_game_and_history_to_200() -> None:
         ('{"type":"history","game_id":"g","limit":0}', "bad_message"),
         ('{"type":"subscribe","games":"*"}', "bad_message"),
         ('{"type":"subscribe","resume":{"epoch":"e","seq":-1}}', "bad_message"),
+        ("[" * 1000 + "]" * 1000, "bad_json"),  # was a RecursionError: 1011
+        ('{"type":"publish","id":"x","game_id":"g","kind":"k","data":' + '{"a":' * 20 + "1"
+         + "}" * 21, "bad_message"),  # fmt: skip
+        ('{"type":"history","game_id":"g","before":' + str(2**63) + "}", "bad_message"),
+        ('{"type":"subscribe","resume":{"epoch":"e","seq":' + str(2**64) + "}}", "bad_message"),
     ],
 )
 def test_malformed_messages_get_their_error_code(raw: str | bytes, code: str) -> None:
