@@ -32,6 +32,10 @@ def test_subscribe_defaults_to_every_game_and_history_to_200() -> None:
     assert history == HistoryRequest(game_id="g", req="r1", limit=200)
 
 
+DEEP_DATA = '{"type":"publish","id":"x","game_id":"g","kind":"k","data":' + '{"a":' * 20 + "1}"
+DEEP_DATA += "}" * 20
+
+
 @pytest.mark.parametrize(
     ("raw", "code"),
     [
@@ -51,8 +55,7 @@ def test_subscribe_defaults_to_every_game_and_history_to_200() -> None:
         ('{"type":"subscribe","games":"*"}', "bad_message"),
         ('{"type":"subscribe","resume":{"epoch":"e","seq":-1}}', "bad_message"),
         ("[" * 1000 + "]" * 1000, "bad_json"),  # was a RecursionError: 1011
-        ('{"type":"publish","id":"x","game_id":"g","kind":"k","data":' + '{"a":' * 20 + "1"
-         + "}" * 21, "bad_message"),  # fmt: skip
+        (DEEP_DATA, "bad_message"),
         ('{"type":"history","game_id":"g","before":' + str(2**63) + "}", "bad_message"),
         ('{"type":"subscribe","resume":{"epoch":"e","seq":' + str(2**64) + "}}", "bad_message"),
     ],
