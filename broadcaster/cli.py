@@ -184,7 +184,11 @@ def serve_config(args: argparse.Namespace) -> Config:
     )
 
 
-async def serve(config: Config, db: Path) -> None:
+EXIT_FAULT = 70  # EX_SOFTWARE: the core died; a supervisor should restart the process
+
+
+async def serve(config: Config, db: Path) -> int:
+    """Serve until SIGTERM/SIGINT (exit 0) or until the core dies (``EXIT_FAULT``)."""
     journal = Journal.open(db)
     broadcaster = Broadcaster(Hub(journal), config)
     await broadcaster.start()
@@ -197,9 +201,19 @@ async def serve(config: Config, db: Path) -> None:
         f"seq={broadcaster.hub.committed_seq} journal={db}",
         flush=True,
     )
-    await stop.wait()
-    logging.getLogger("broadcaster").info("signal received: shutting down")
+    signalled = asyncio.ensure_future(stop.wait())
+    died = asyncio.ensure_future(broadcaster.hub.dead.wait())
+    await asyncio.wait([signalled, died], return_when=asyncio.FIRST_COMPLETED)
+    for waiter in (signalled, died):
+        waiter.cancel()
+    log = logging.getLogger("broadcaster")
+    if broadcaster.hub.failed is not None:
+        log.critical("stopping after a fault: %r (exit %d)", broadcaster.hub.failed, EXIT_FAULT)
+        await broadcaster.stop()
+        return EXIT_FAULT
+    log.info("signal received: shutting down")
     await broadcaster.stop()
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -208,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             config = serve_config(args)
-            asyncio.run(serve(config, args.db or default_journal()))
+            return asyncio.run(serve(config, args.db or default_journal()))
         # -- more subcommands dispatch here --
         elif args.command == "console":
             return console_app.run(args, read_token(args.token_file))

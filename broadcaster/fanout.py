@@ -16,6 +16,7 @@ resumes from its last seq.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
 from broadcaster.hub import Staged
+
+log = logging.getLogger("broadcaster.fanout")
 
 
 @dataclass(eq=False)
@@ -96,10 +99,19 @@ def wire_frame(payload: bytes) -> bytes:
 
 
 def _write(connections: Iterable[ServerConnection], data: bytes) -> int:
-    """Write ``data`` to every open connection; returns how many got it."""
+    """Write ``data`` to every open connection; returns how many got it.
+
+    Each write is guarded, as websockets' own ``broadcast()`` does: one broken
+    connection is dropped (aborted; its client resumes) and never stops the others.
+    """
     count = 0
     for ws in connections:
         if ws.protocol.state is State.OPEN and ws.send_in_progress is None:
-            ws.transport.write(data)
-            count += 1
+            try:
+                ws.transport.write(data)
+            except Exception as exc:  # a transport in a state we did not foresee
+                log.warning("dropping %s: write failed: %r", ws.remote_address, exc)
+                ws.transport.abort()
+            else:
+                count += 1
     return count

@@ -267,11 +267,13 @@ class Hub:
         self.core.commit(s.accepted for s in batch)
         for s in batch:
             del self._pending[s.record.pub_id]
-        for listener in self.listeners:
-            listener(batch)
-        for s in batch:
-            if not s.future.done():
-                s.future.set_result(Ack(s.record.pub_id, s.record.seq, s.state))
+        try:
+            for listener in self.listeners:
+                listener(batch)
+        finally:  # durable is durable: acked even if a listener fails (then the hub dies)
+            for s in batch:
+                if not s.future.done():
+                    s.future.set_result(Ack(s.record.pub_id, s.record.seq, s.state))
 
     def _fail(self, staged: list[Staged], exc: JournalError) -> None:
         log.error("journal write failed, %d event(s) refused: %s", len(staged), exc)

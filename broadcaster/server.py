@@ -175,6 +175,8 @@ class Broadcaster:
             response = ws.respond(HTTPStatus.OK, self.metrics.render().decode())
             del response.headers["Content-Type"]  # respond() set text/plain: replace, not add
             response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
+        elif self.hub.failed is not None:
+            response = ws.respond(HTTPStatus.SERVICE_UNAVAILABLE, "failed: the journal core died\n")
         elif self._closing:
             response = ws.respond(HTTPStatus.SERVICE_UNAVAILABLE, "shutting down\n")
         else:

@@ -24,6 +24,7 @@ class BroadcasterProcess:
     token: str | None = TOKEN  # the unnamed publish token ($SCORECAST_TOKEN); None: unset
     extra: list[str] = field(default_factory=list)
     tokens: Path | None = None  # named tokens' file (default: tokens.json next to db)
+    module: str = "broadcaster"  # what ``python -m`` runs
     port: int = 0
     proc: subprocess.Popen[str] | None = None
     url: str = ""
@@ -40,7 +41,7 @@ class BroadcasterProcess:
         cmd = [
             sys.executable,
             "-m",
-            "broadcaster",
+            self.module,
             "serve",
             "--port",
             str(self.port),
