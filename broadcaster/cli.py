@@ -123,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=d.max_buffer,
         help="unsent bytes before a slow subscriber is cut off",
     )
+    s.add_argument(
+        "--max-lag",
+        type=float,
+        default=d.max_lag,
+        help="seconds a subscriber may lag (unsent data all along) before 4008",
+    )
     s.add_argument("--heartbeat", type=float, default=d.ping_interval, help="ping interval, s")
     s.add_argument("--retention", type=int, help="how many latest events resume/history reach")
     s.add_argument(
@@ -166,6 +172,7 @@ def serve_config(args: argparse.Namespace) -> Config:
         request_rate=args.request_rate,
         request_queue=args.request_queue,
         max_buffer=args.max_buffer,
+        max_lag=args.max_lag,
         ping_interval=args.heartbeat,
         ping_timeout=args.heartbeat,
         retention=args.retention,

@@ -42,13 +42,16 @@ def plain_response(status: HTTPStatus, text: str, headers: dict[str, str]) -> by
 
 
 class Connection(ServerConnection):
-    """One connection on the broadcaster's port (``serve(create_connection=Connection)``)."""
+    """One connection on the broadcaster's port (``serve(create_connection=budgeted(…))``)."""
 
+    budget = 1024 * 1024  # unsent bytes this connection may make us hold (pongs included)
     _head: bytes | None = b""  # the start of the request, until its method is known
 
     def data_received(self, data: bytes) -> None:
         if self._head is None:
             super().data_received(data)
+            if self.transport.get_write_buffer_size() > self.budget:  # e.g. pongs to a ping
+                self._over_budget()  # flood from a peer that never reads what we send
             return
         head = self._head + data
         line, found, _ = head.partition(b"\r\n")
@@ -82,8 +85,19 @@ class Connection(ServerConnection):
                     return
 
     def _missed_pong(self) -> None:
+        self._close_too_slow("keepalive ping timeout; resume from your last seq")
+
+    def _over_budget(self) -> None:
+        self._close_too_slow("too much unsent data; resume from your last seq")
+
+    def _close_too_slow(self, reason: str) -> None:
         """Queue a 4008 close behind whatever is buffered; abort if it cannot go out."""
         if self.protocol.state is State.OPEN:
-            self.protocol.fail(CLOSE_TOO_SLOW, "keepalive ping timeout; resume from your last seq")
+            self.protocol.fail(CLOSE_TOO_SLOW, reason)
             self.send_data()
         self.loop.call_later(self.close_timeout or 10.0, self.transport.abort)
+
+
+def budgeted(budget: int) -> type[Connection]:
+    """The connection class for a server whose connections may hold ``budget`` bytes."""
+    return type("Connection", (Connection,), {"budget": budget})

@@ -55,10 +55,12 @@ class Core:
         self.sports = sports
         self.games: dict[str, Game] = {}
         self.committed: dict[str, GameState] = {}
+        self.committed_json: dict[str, bytes] = {}  # the same states, encoded: for snapshots
         for game in stored:
             state = decode_state(game.state)
             self.games[game.game_id] = Game(state, game.game_seq)
             self.committed[game.game_id] = state
+            self.committed_json[game.game_id] = game.state
         self.committed_seq = last_seq
         self.next_seq = last_seq + 1
 
@@ -139,6 +141,7 @@ class Core:
         """These events are durable: subscribers may see them."""
         for a in accepted:
             self.committed[a.record.game_id] = a.state
+            self.committed_json[a.record.game_id] = a.record.state
             self.committed_seq = a.record.seq
 
     @staticmethod

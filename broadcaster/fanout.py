@@ -8,14 +8,16 @@ and writes them to each live subscriber with one ``transport.write``: no
 per-subscriber encoding, no per-subscriber await, one syscall per subscriber
 per batch. This is safe because the server never fragments or compresses.
 
-A subscriber whose unsent data passes the buffer limit is found by
-``too_slow`` and leaves the live set; the server closes it with 4008 and it
-resumes from its last seq.
+A subscriber too far behind (unsent data past the buffer limit, or unsent data
+for longer than ``max_lag``) is found by ``too_slow`` and leaves the live set;
+the server closes it with 4008 and it resumes from its last seq. While a big
+reply goes to a live subscriber in slices (fragments of one message), its live
+frames are held and sent right after it: no data frame may come between two
+fragments.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,7 +39,9 @@ class Subscriber:
     games: frozenset[str] | None = None  # None: every game
     leagues: frozenset[str] | None = None
     live: bool = False
-    catch_up: asyncio.Task[None] | None = None
+    held: list[bytes] | None = None  # live frames waiting behind a reply being sent in slices
+    held_bytes: int = 0
+    behind_since: float | None = None  # when its unsent data last went from none to some
 
     def wants(self, game_id: str, league: str) -> bool:
         return (self.games is None or game_id in self.games) and (
@@ -48,8 +52,9 @@ class Subscriber:
 class Fanout:
     """The live subscribers: those that want everything, and the narrower ones."""
 
-    def __init__(self, max_buffer: int) -> None:
+    def __init__(self, max_buffer: int, max_lag: float = 30.0) -> None:
         self.max_buffer = max_buffer
+        self.max_lag = max_lag
         self._everything: dict[ServerConnection, Subscriber] = {}
         self._narrow: set[Subscriber] = set()
 
@@ -69,7 +74,7 @@ class Fanout:
     def deliver(self, batch: Sequence[Staged]) -> int:
         """Write each event to its subscribers; returns how many frames were written."""
         frames = [wire_frame(s.record.frame) for s in batch]
-        written = _write(self._everything, b"".join(frames)) * len(frames)
+        written = _write(self._everything.values(), b"".join(frames)) * len(frames)
         for sub in self._narrow:
             wanted = [
                 f
@@ -77,20 +82,30 @@ class Fanout:
                 if sub.wants(s.state.game_id, s.state.league)
             ]
             if wanted:
-                written += _write((sub.ws,), b"".join(wanted)) * len(wanted)
+                written += _write((sub,), b"".join(wanted)) * len(wanted)
         return written
 
-    def too_slow(self) -> list[Subscriber]:
-        """Live subscribers over the buffer limit; they leave the live set."""
-        limit = self.max_buffer
+    def too_slow(self, now: float) -> list[Subscriber]:
+        """Live subscribers too far behind; they leave the live set.
+
+        Too far is more unsent data than ``max_buffer`` (in our buffer and held behind a
+        reply), or some unsent data all the time for ``max_lag`` seconds: a subscriber
+        whose kernel buffers swallowed megabytes is still found by how long it lags."""
         slow = [
-            sub
-            for sub in [*self._everything.values(), *self._narrow]
-            if sub.ws.transport is not None and sub.ws.transport.get_write_buffer_size() > limit
+            sub for sub in [*self._everything.values(), *self._narrow] if self._behind(sub, now)
         ]
         for sub in slow:
             self.leave(sub)
         return slow
+
+    def _behind(self, sub: Subscriber, now: float) -> bool:
+        unsent = sub.held_bytes + sub.ws.transport.get_write_buffer_size()
+        if not unsent:
+            sub.behind_since = None
+            return False
+        if sub.behind_since is None:
+            sub.behind_since = now
+        return unsent > self.max_buffer or now - sub.behind_since > self.max_lag
 
 
 def wire_frame(payload: bytes) -> bytes:
@@ -98,15 +113,23 @@ def wire_frame(payload: bytes) -> bytes:
     return Frame(Opcode.TEXT, payload).serialize(mask=False)
 
 
-def _write(connections: Iterable[ServerConnection], data: bytes) -> int:
-    """Write ``data`` to every open connection; returns how many got it.
+def _write(subscribers: Iterable[Subscriber], data: bytes) -> int:
+    """Write ``data`` to every open subscriber (or hold it behind a reply being sent in
+    slices); returns how many got it.
 
     Each write is guarded, as websockets' own ``broadcast()`` does: one broken
     connection is dropped (aborted; its client resumes) and never stops the others.
     """
     count = 0
-    for ws in connections:
-        if ws.protocol.state is State.OPEN and ws.send_in_progress is None:
+    for sub in subscribers:
+        ws = sub.ws
+        if ws.protocol.state is not State.OPEN:
+            continue
+        if sub.held is not None:
+            sub.held.append(data)
+            sub.held_bytes += len(data)
+            count += 1
+        elif ws.send_in_progress is None:
             try:
                 ws.transport.write(data)
             except Exception as exc:  # a transport in a state we did not foresee

@@ -115,6 +115,13 @@ class Hub:
         """Committed states of the matching games, as of ``committed_seq``."""
         return [s for s in self.core.committed.values() if match(s)]
 
+    def snapshot_view(self) -> tuple[int, list[GameState], dict[str, bytes]]:
+        """``committed_seq``, the committed states and their JSON, captured together (two
+        C-level copies, a few ms at 100,000 games), so a snapshot can be filtered and sent
+        in slices while later events commit."""
+        core = self.core
+        return core.committed_seq, list(core.committed.values()), core.committed_json.copy()
+
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> None:

@@ -33,7 +33,7 @@ from websockets.typing import Subprotocol
 
 from broadcaster.auth.gate import Operator, Refusal, open_gate
 from broadcaster.config import Config, Limits
-from broadcaster.connection import ALLOWED_METHODS, Connection
+from broadcaster.connection import ALLOWED_METHODS, budgeted
 from broadcaster.errors import EventRefused, JournalError, MessageError
 from broadcaster.fanout import Fanout, Subscriber
 from broadcaster.hub import Hub, Staged
@@ -72,7 +72,7 @@ class Broadcaster:
         self._server: Server | None = None
         self._closing = False
         self._subscribers: dict[ServerConnection, Subscriber] = {}
-        self._fanout = Fanout(config.limits.max_buffer)
+        self._fanout = Fanout(config.limits.max_buffer, config.limits.max_lag)
         self._publishers: dict[ServerConnection, str] = {}
         self.gate = open_gate(config)  # who may connect and publish (broadcaster.auth)
         self._operators: WeakKeyDictionary[ServerConnection, Operator] = WeakKeyDictionary()
@@ -95,7 +95,7 @@ class Broadcaster:
             ssl=self.config.ssl,
             process_request=self._process_request,
             select_subprotocol=self._select_subprotocol,
-            create_connection=Connection,
+            create_connection=budgeted(self.limits.max_buffer),
             max_size=self.limits.max_frame,
             ping_interval=self.limits.ping_interval,
             ping_timeout=self.limits.ping_timeout,
@@ -364,11 +364,12 @@ class Broadcaster:
         """Deliver durable events to every live subscriber that wants them."""
         self.metrics.events.inc(len(batch))
         self.metrics.deliveries.inc(self._fanout.deliver(batch))
-        for sub in self._fanout.too_slow():
+        for sub in self._fanout.too_slow(time.monotonic()):
             log.warning(
-                "closing %s: more than %d bytes unsent (4008)",
+                "closing %s: too far behind (over %d bytes or %g s unsent; 4008)",
                 _peer(sub.ws),
                 self.limits.max_buffer,
+                self.limits.max_lag,
             )
             self.metrics.slow.inc()
             if sub.ws.state is State.OPEN:

@@ -19,11 +19,14 @@ import contextlib
 import logging
 import time
 from collections import deque
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 import msgspec
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
 
 from broadcaster.config import Limits
 from broadcaster.errors import JournalError, MessageError
@@ -37,7 +40,6 @@ from broadcaster.protocol import (
     Error,
     HistoryRequest,
     Resumed,
-    Snapshot,
     Subscribe,
     encode,
     error_message,
@@ -47,6 +49,7 @@ from broadcaster.protocol import (
 log = logging.getLogger("broadcaster.server")
 _json = msgspec.json.Encoder()
 CATCH_UP_PAGE = 500
+SLICE = 200  # items (game states, events) per fragment of a big reply
 QUEUE_MESSAGE = "more requests queued than this connection is allowed; slow down"
 
 
@@ -187,9 +190,14 @@ class FeedSession:
         )
         try:
             if last is None:
-                last = hub.committed_seq
-                states = hub.snapshot(lambda s: sub.wants(s.game_id, s.league))
-                await ws.send(encode(Snapshot(hub.epoch, last, states, req=msg.req)), text=True)
+                last, states, raw = hub.snapshot_view()
+                head = b'{"type":"snapshot","epoch":' + _json.encode(hub.epoch)
+                head += b',"seq":%d' % last
+                if msg.req is not None:
+                    head += b',"req":' + _json.encode(msg.req)
+                head += b',"games":['  # the states follow in slices
+                wanted = (raw[s.game_id] for s in states if sub.wants(s.game_id, s.league))
+                await self._send_slices(head, wanted, b"]}")
             elif msg.req is not None:
                 await ws.send(encode(Resumed(msg.req, hub.epoch, last)), text=True)
             games = None if sub.games is None else sorted(sub.games)
@@ -231,5 +239,32 @@ class FeedSession:
             await self._send_error(Error("internal", str(exc), req=msg.req))
             return
         head = b'{"type":"history","req":' + _json.encode(msg.req) + b',"game_id":'
-        body = head + _json.encode(msg.game_id) + b',"events":[' + b",".join(frames) + b"]}"
-        await self.ws.send(body, text=True)
+        head += _json.encode(msg.game_id) + b',"events":['
+        await self._send_slices(head, iter(frames), b"]}")
+
+    async def _send_slices(self, head: bytes, items: Iterator[bytes], tail: bytes) -> None:
+        """Send ``head + ",".join(items) + tail`` as one message, as fast as the client reads.
+
+        A big reply goes as fragments of SLICE items, with the event loop free between
+        them, and never sits in our buffer whole; live events meanwhile are held (they
+        count against the connection's budget) and follow right after it."""
+        first = list(islice(items, SLICE))
+        if len(first) < SLICE:
+            await self.ws.send(head + b",".join(first) + tail, text=True)
+            return
+
+        async def fragments() -> AsyncIterator[bytes]:
+            yield head + b",".join(first)
+            while chunk := list(islice(items, SLICE)):
+                await asyncio.sleep(0)  # others' turn between slices
+                yield b"," + b",".join(chunk)
+            yield tail
+
+        sub = self.sub
+        sub.held, sub.held_bytes = [], 0
+        try:
+            await self.ws.send(fragments(), text=True)
+        finally:
+            held, sub.held, sub.held_bytes = sub.held or [], None, 0
+            if held and self.ws.protocol.state is State.OPEN:
+                self.ws.transport.write(b"".join(held))
