@@ -24,22 +24,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Final
 
 import msgspec
 
+from broadcaster.console import crease as cricket
 from broadcaster.console import games
+from broadcaster.console.crease import Crease
 from broadcaster.console.describe import event_text
 from broadcaster.console.model import NOT_UNDOABLE, Model
 from broadcaster.console.words import CommandError, fill, parse_clock, tokenize
+from broadcaster.errors import RuleViolation
 from broadcaster.protocol import GameState
 from broadcaster.sports.base import (
     COMMON_KINDS,
     Sport,
     or_list,
 )
+from broadcaster.sports.cricket import DeliveryData, check_delivery
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +76,16 @@ class Quit:
     pass
 
 
-Command = Emit | Use | Show | Quit
+@dataclass(frozen=True, slots=True)
+class SetCrease:
+    """Cricket: who bats and bowls from the next ball (``bat``, ``bowler``, ``swap``)."""
+
+    game_id: str
+    crease: Crease
+
+
+Command = Emit | Use | Show | Quit | SetCrease
+CREASE_WORDS: Final = frozenset({"bat", "bowler", "swap"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +170,21 @@ def parse(line: str, ctx: Context) -> Command | None:
         return _void(args, game_id, state, ctx)
     if head == "amend":
         return _amend(args, game_id, state, ctx)
-    return event(words, game_id, state, ctx.model.sports)
+    if state.sport == "cricket" and head in CREASE_WORDS:
+        return SetCrease(game_id, _crease(head, args, ctx.model.crease(game_id)))
+    return event(words, game_id, state, ctx.model.sports, ctx.model.crease(game_id))
+
+
+def _crease(head: str, args: Sequence[str], now: Crease) -> Crease:
+    if head == "swap":
+        if args:
+            raise CommandError("swap takes no words: the batters change ends")
+        return now.swapped()
+    if head == "bowler":
+        if not args:
+            raise CommandError("bowler NAME: who bowls from the next ball")
+        return replace(now, bowler=" ".join(args), named=True)
+    return cricket.set_batters(now, args)
 
 
 def _current(ctx: Context) -> tuple[str, GameState]:
@@ -177,13 +204,19 @@ def _sport(state: GameState, sports: Mapping[str, Sport]) -> Sport:
 
 
 def event(
-    words: Sequence[str], game_id: str, state: GameState, sports: Mapping[str, Sport]
+    words: Sequence[str],
+    game_id: str,
+    state: GameState,
+    sports: Mapping[str, Sport],
+    crease: Crease | None = None,
 ) -> Emit:
     """A game event from its words (``h3 Tatum``, ``foul a``, ``ev point team=home``)."""
     sport = _sport(state, sports)
     kinds = kinds_of(sport)
     if words[0].lower() == "clock":
         return _clock(words[1:], game_id, state, kinds)
+    if "delivery" in kinds and _is_ball(words):
+        return _ball(words, game_id, state, kinds, crease or Crease())
     kind, preset, args = resolve(words, sport)
     data = fill(kind, kinds[kind], args, state, preset)
     if kind == "score":
@@ -225,6 +258,28 @@ def resolve(words: Sequence[str], sport: Sport) -> tuple[str, dict[str, Any], li
     if kind not in kinds:
         raise CommandError(f"{sport.name} has no event kind {kind!r}; see help kinds")
     return kind, preset, args
+
+
+def _is_ball(words: Sequence[str]) -> bool:
+    head = words[0].lower()
+    return head in ("b", "delivery") or bool(cricket.BALL_WORDS.match(head))
+
+
+def _ball(
+    words: Sequence[str], game_id: str, state: GameState, kinds: Mapping[str, Any], now: Crease
+) -> Emit:
+    """One cricket ball in its short form (see ``crease``); ``key=value`` sets any field."""
+    rest = list(words[1:] if words[0].lower() in ("b", "delivery") else words)
+    keyed = [w for w in rest if "=" in w and not w.startswith("=")]
+    plain = [w for w in rest if w not in keyed]
+    fields = fill("delivery", kinds["delivery"], keyed, state) if keyed else {}
+    data = cricket.delivery(plain, now, fields)
+    data = fill("delivery", kinds["delivery"], [], state, data)
+    try:
+        check_delivery(msgspec.convert(data, DeliveryData))
+    except RuleViolation as exc:
+        raise CommandError(exc.message) from None
+    return Emit(game_id, "delivery", data, event_text("delivery", data, state))
 
 
 def _scoring_kind(sport: Sport, kinds: Mapping[str, Any]) -> str:

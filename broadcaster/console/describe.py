@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from broadcaster.console.crease import ball_text
 from broadcaster.protocol import GameState
 from broadcaster.sports.base import (
     clock_text,
@@ -30,6 +31,8 @@ def event_text(kind: str, data: Mapping[str, Any], state: GameState | None) -> s
     if kind == "correction":
         target = data.get("target", "?")
         return f"{data.get('action', 'correct')} seq {target}"
+    if kind == "delivery":
+        return ball_text(data)
     if kind == "clock.set":
         seconds = data.get("seconds")
         at = "" if seconds is None else f" {clock_text(float(seconds))}"

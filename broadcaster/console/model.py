@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from broadcaster.console.crease import Crease, fold
 from broadcaster.console.describe import event_text
 from broadcaster.console.words import CommandError
 from broadcaster.errors import RuleViolation
@@ -117,6 +118,7 @@ class Model:
         self.queued: dict[str, Queued] = {}  # in the order they will be sent
         self.acked: dict[str, int] = {}  # publish id -> seq, for queued undos of them
         self.generation = 0  # bumped by each snapshot; older history replies are stale
+        self.crease_set: dict[str, tuple[int, Crease]] = {}  # game -> (balls then, crease)
 
     # ------------------------------------------------------------------ the feed
 
@@ -238,6 +240,34 @@ class Model:
             for ev in record.events.values()
             if ev.kind == "correction" and ev.data.get("action") == "void"
         }
+
+    def in_effect(self, game_id: str) -> list[tuple[str, Mapping[str, Any]]]:
+        """The game's events that count, oldest first: stored (as amended), then queued."""
+        out: list[tuple[str, Mapping[str, Any]]] = []
+        record = self.games.get(game_id)
+        if record is not None:
+            voided = self.voided(game_id)
+            for seq in sorted(record.events):
+                ev = record.event(seq) or record.events[seq]
+                if ev.kind not in NOT_UNDOABLE and seq not in voided:
+                    out.append((ev.kind, ev.data))
+        queued = self.queued_for(game_id)
+        undone = {q.ref for q in queued if q.ref}
+        out += [
+            (q.kind, q.data) for q in queued if q.kind not in NOT_UNDOABLE and q.id not in undone
+        ]
+        return out
+
+    def crease(self, game_id: str) -> Crease:
+        """Who bats and bowls now in a cricket game: the innings so far, and what was set since."""
+        events = [e for e in self.in_effect(game_id) if e[0] in ("delivery", "period.start")]
+        set_at, crease = self.crease_set.get(game_id, (-1, Crease()))
+        return crease if set_at == len(events) else fold(events)
+
+    def set_crease(self, game_id: str, crease: Crease) -> None:
+        """``bat``/``bowler``/``swap``: kept until the next ball carries the names."""
+        events = [e for e in self.in_effect(game_id) if e[0] in ("delivery", "period.start")]
+        self.crease_set[game_id] = (len(events), crease)
 
     def undo_target(self, game_id: str) -> UndoTarget:
         """The event ``undo`` voids now, or ``CommandError`` saying why there is none."""

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import msgspec
 
 from broadcaster.console import views
-from broadcaster.console.commands import Context, Emit, Quit, Show, Use, parse
+from broadcaster.console.commands import Context, Emit, Quit, SetCrease, Show, Use, parse
 from broadcaster.console.describe import event_text, score_line
 from broadcaster.console.links import FeedLink, Publisher
 from broadcaster.console.model import GameRecord, Model, Queued, Status
@@ -155,6 +155,10 @@ class Console:
             return Outcome("shown", f"current game: {self._game_title(cmd.game_id)}")
         if isinstance(cmd, Show):
             return Outcome("shown", self.show(cmd))
+        if isinstance(cmd, SetCrease):
+            self.model.set_crease(cmd.game_id, cmd.crease)
+            self._changed()
+            return Outcome("shown", cmd.crease.line())
         return self._queue(cmd, line.strip())
 
     def _queue(self, emit: Emit, text: str) -> Outcome:
