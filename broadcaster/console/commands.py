@@ -31,11 +31,18 @@ from typing import Any, Final
 import msgspec
 
 from broadcaster.console import crease as cricket
-from broadcaster.console import games
+from broadcaster.console import games, rosters
 from broadcaster.console.crease import Crease
 from broadcaster.console.describe import event_text
 from broadcaster.console.model import NOT_UNDOABLE, Model
-from broadcaster.console.words import CommandError, fill, parse_clock, tokenize
+from broadcaster.console.words import (
+    CommandError,
+    fields_of,
+    fill,
+    parse_clock,
+    side_of,
+    tokenize,
+)
 from broadcaster.errors import RuleViolation
 from broadcaster.protocol import GameState
 from broadcaster.sports.base import (
@@ -56,6 +63,7 @@ class Emit:
     summary: str
     ref: str | None = None
     undone: str | None = None  # what an undo voids, for the toolbar
+    warning: str = ""  # stored anyway, but the operator should look (a player's team)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +92,13 @@ class SetCrease:
     crease: Crease
 
 
-Command = Emit | Use | Show | Quit | SetCrease
+Command = Emit | Use | Show | Quit | SetCrease | rosters.RosterCommand
 CREASE_WORDS: Final = frozenset({"bat", "bowler", "swap"})
+# the sports whose scores may be an own goal / a penalty
+FLAG_SPORTS: Final = {
+    "own_goal": frozenset({"soccer", "ice_hockey"}),
+    "penalty": frozenset({"soccer", "ice_hockey"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +185,13 @@ def parse(line: str, ctx: Context) -> Command | None:
         return _amend(args, game_id, state, ctx)
     if state.sport == "cricket" and head in CREASE_WORDS:
         return SetCrease(game_id, _crease(head, args, ctx.model.crease(game_id)))
-    return event(words, game_id, state, ctx.model.sports, ctx.model.crease(game_id))
+    if head == "roster":
+        return rosters.roster_command(game_id, args, state)
+    if head == "sub":
+        data = rosters.substitution(args, state, ctx.model.rosters.get(game_id, {}))
+        data = fill("play", kinds_of(_sport(state, ctx.model.sports))["play"], [], state, data)
+        return Emit(game_id, "play", data, event_text("play", data, state))
+    return event(words, game_id, state, ctx.model)
 
 
 def _crease(head: str, args: Sequence[str], now: Crease) -> Crease:
@@ -203,25 +222,60 @@ def _sport(state: GameState, sports: Mapping[str, Sport]) -> Sport:
     return sport
 
 
-def event(
-    words: Sequence[str],
-    game_id: str,
-    state: GameState,
-    sports: Mapping[str, Sport],
-    crease: Crease | None = None,
-) -> Emit:
+def event(words: Sequence[str], game_id: str, state: GameState, model: Model) -> Emit:
     """A game event from its words (``h3 Tatum``, ``foul a``, ``ev point team=home``)."""
-    sport = _sport(state, sports)
+    sport = _sport(state, model.sports)
     kinds = kinds_of(sport)
     if words[0].lower() == "clock":
         return _clock(words[1:], game_id, state, kinds)
     if "delivery" in kinds and _is_ball(words):
-        return _ball(words, game_id, state, kinds, crease or Crease())
+        return _ball(words, game_id, state, kinds, model.crease(game_id))
     kind, preset, args = resolve(words, sport)
+    args = _shirts(kind, kinds[kind], sport, args, preset, state, model.rosters.get(game_id, {}))
     data = fill(kind, kinds[kind], args, state, preset)
     if kind == "score":
         _check_points(sport, data)
-    return Emit(game_id, kind, data, event_text(kind, data, state))
+        _check_flags(sport, data)
+    warning = ""
+    player, side = data.get("player"), data.get("team")
+    if isinstance(player, str) and side in ("home", "away"):
+        if data.get("own_goal"):  # the scorer plays for the other side
+            side = "away" if side == "home" else "home"
+        seen = {s: model.players(game_id, s) for s in ("home", "away")}
+        off = rosters.off_players(model.in_effect(game_id))
+        known = model.rosters.get(game_id, {})
+        data["player"], warning = rosters.check_player(player, side, state, known, seen, off)
+    return Emit(game_id, kind, data, event_text(kind, data, state), warning=warning)
+
+
+def _shirts(
+    kind: str,
+    schema: type[msgspec.Struct],
+    sport: Sport,
+    args: Sequence[str],
+    preset: Mapping[str, Any],
+    state: GameState,
+    known: Mapping[str, rosters.Roster],
+) -> list[str]:
+    """Shirt numbers as names: ``#10`` always, a bare ``10`` where no number is expected."""
+    side = preset.get("team") or next(
+        (s for w in args[:1] if (s := side_of(w, state)) is not None), None
+    )
+    numbers = [f.name for f in fields_of(schema) if f.kind in ("int", "float")]
+    if kind == "score" and ("points" in preset or len(sport.points) == 1):
+        numbers = [n for n in numbers if n != "points"]
+    bare = not [n for n in numbers if n not in preset]
+    if "player" not in {f.name for f in fields_of(schema)}:
+        return list(args)
+    roster = known.get(side) if isinstance(side, str) else None
+    return [rosters.shirt(w, roster, bare) or w for w in args]
+
+
+def _check_flags(sport: Sport, data: Mapping[str, Any]) -> None:
+    """An own goal or a penalty goal only where the sport has them (not ``h2 og``)."""
+    for flag in ("own_goal", "penalty"):
+        if data.get(flag) and sport.name not in FLAG_SPORTS[flag]:
+            raise CommandError(f"a {sport.name} score cannot be {flag.replace('_', ' ')}")
 
 
 def resolve(words: Sequence[str], sport: Sport) -> tuple[str, dict[str, Any], list[str]]:
@@ -371,7 +425,7 @@ def _amend(args: Sequence[str], game_id: str, state: GameState, ctx: Context) ->
             raise CommandError(f"event {seq} is a {target.kind}; it cannot be amended")
         kind, data = target.kind, fill(target.kind, kinds[target.kind], rest, state, target.data)
     else:
-        retyped = event(rest, game_id, state, ctx.model.sports)
+        retyped = event(rest, game_id, state, ctx.model)
         if target is not None and retyped.kind != target.kind:
             raise CommandError(f"event {seq} is a {target.kind}, not a {retyped.kind}")
         kind, data = retyped.kind, retyped.data

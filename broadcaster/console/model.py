@@ -76,6 +76,14 @@ class UndoTarget:
         return f"{where} {event_text(self.kind, self.data, state)}"
 
 
+def player_side(data: Mapping[str, Any]) -> Any:
+    """The side an event's player plays for: an own goal's scorer is on the other one."""
+    side = data.get("team")
+    if data.get("own_goal") and side in ("home", "away"):
+        return "away" if side == "home" else "home"
+    return side
+
+
 @dataclass
 class GameRecord:
     state: GameState | None = None
@@ -91,7 +99,7 @@ class GameRecord:
         target, new = data.get("target"), data.get("data")
         if data.get("action") == "amend" and isinstance(target, int) and isinstance(new, dict):
             self.amended[target] = new
-        player, side = data.get("player"), data.get("team")
+        player, side = data.get("player"), player_side(data)
         if isinstance(player, str) and player and side in self.players:
             self.players[side].add(player)
 
@@ -119,6 +127,7 @@ class Model:
         self.acked: dict[str, int] = {}  # publish id -> seq, for queued undos of them
         self.generation = 0  # bumped by each snapshot; older history replies are stale
         self.crease_set: dict[str, tuple[int, Crease]] = {}  # game -> (balls then, crease)
+        self.rosters: dict[str, dict[str, dict[str, str]]] = {}  # game -> side -> number -> name
 
     # ------------------------------------------------------------------ the feed
 
@@ -209,7 +218,7 @@ class Model:
                 names |= record.players.get(s, set())
         for q in self.queued_for(game_id):
             player = q.data.get("player")
-            if isinstance(player, str) and player and q.data.get("team") in sides:
+            if isinstance(player, str) and player and player_side(q.data) in sides:
                 names.add(player)
         return sorted(names)
 

@@ -37,6 +37,7 @@ STYLE = Style.from_dict(
         "refused": "bold #ec7063",
         "error": "bold #ec7063",
         "info": "",
+        "warn": "bold #f5b041",
         "link": "#aed6f1",
     }
 )
@@ -120,6 +121,8 @@ async def run_repl(
                 break
             if outcome.text:
                 echo(outcome.kind if outcome.kind == "error" else "info", outcome.text)
+            if outcome.warning:
+                echo("warn", outcome.warning)
     waiting = len(console.outbox.pending())
     if waiting:
         echo("queued", f"{waiting} event(s) stay queued; they go out when the console runs again")

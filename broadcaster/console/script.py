@@ -72,6 +72,8 @@ async def run_script(
             break
         if outcome.kind == "shown":
             out(outcome.text)
+        if outcome.warning:
+            err(f"{name}:{number}: {outcome.warning}")
         if outcome.entry is None:
             continue
         try:

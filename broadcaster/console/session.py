@@ -28,6 +28,7 @@ from broadcaster.console.describe import event_text, score_line
 from broadcaster.console.links import FeedLink, Publisher
 from broadcaster.console.model import GameRecord, Model, Queued, Status
 from broadcaster.console.outbox import Outbox
+from broadcaster.console.rosters import RosterCommand, parse_lines
 from broadcaster.console.words import CommandError
 from broadcaster.protocol import Ack, GameState
 from broadcaster.sports import SPORTS, Sport
@@ -58,6 +59,7 @@ class Outcome:
     kind: Literal["queued", "shown", "error", "quit", "blank"]
     text: str = ""
     entry: Queued | None = None
+    warning: str = ""  # queued, but the operator should check it
 
 
 class Saved(msgspec.Struct):
@@ -65,6 +67,7 @@ class Saved(msgspec.Struct):
 
     current: str | None = None
     state: GameState | None = None
+    rosters: dict[str, dict[str, dict[str, str]]] = msgspec.field(default_factory=dict)
 
 
 def load_saved(path: Path | None) -> Saved:
@@ -97,6 +100,7 @@ class Console:
         self.current = current or saved.current
         if saved.state is not None and saved.state.game_id == self.current:
             self.model.games[saved.state.game_id] = GameRecord(state=saved.state)
+        self.model.rosters = saved.rosters
         for entry in outbox.pending():
             self.model.queue(entry)
         self.undo_note = ""
@@ -155,11 +159,33 @@ class Console:
             return Outcome("shown", f"current game: {self._game_title(cmd.game_id)}")
         if isinstance(cmd, Show):
             return Outcome("shown", self.show(cmd))
+        if isinstance(cmd, RosterCommand):
+            return self._roster(cmd)
         if isinstance(cmd, SetCrease):
             self.model.set_crease(cmd.game_id, cmd.crease)
             self._changed()
             return Outcome("shown", cmd.crease.line())
         return self._queue(cmd, line.strip())
+
+    def _roster(self, cmd: RosterCommand) -> Outcome:
+        players = dict(cmd.players)
+        if cmd.path is not None:
+            try:
+                text = Path(cmd.path).expanduser().read_text(encoding="utf-8")
+                players.update(parse_lines(text, cmd.path))
+            except OSError as exc:
+                return Outcome("error", f"cannot read the line-up {cmd.path}: {exc.strerror}")
+            except CommandError as exc:
+                return Outcome("error", exc.message)
+        state = self.model.state(cmd.game_id)
+        team = state.team(cmd.side).short if state is not None else cmd.side
+        if not players:
+            shown = self.model.rosters.get(cmd.game_id, {}).get(cmd.side, {})
+            listing = " ".join(f"{n}={p}" for n, p in sorted(shown.items(), key=_number))
+            return Outcome("shown", f"{team}: {listing or 'no line-up loaded'}")
+        self.model.rosters.setdefault(cmd.game_id, {})[cmd.side] = players
+        self._save()
+        return Outcome("shown", f"{team} line-up: {len(players)} players")
 
     def _queue(self, emit: Emit, text: str) -> Outcome:
         entry = self.outbox.add(
@@ -172,10 +198,12 @@ class Console:
             self.undo_note = f"undone: {emit.undone}"
         self.publisher.wake()
         self._changed()
+        warning = f"⚠ {emit.warning}" if emit.warning else ""
         if self.publisher.status.state != "online":
             waiting = len(self.outbox.pending())
-            return Outcome("queued", f"queued (offline): {emit.summary} · {waiting} waiting", entry)
-        return Outcome("queued", "", entry)
+            text = f"queued (offline): {emit.summary} · {waiting} waiting"
+            return Outcome("queued", text, entry, warning)
+        return Outcome("queued", "", entry, warning)
 
     def _use(self, game_id: str) -> None:
         self.current = game_id
@@ -299,11 +327,15 @@ class Console:
         if self.saved_path is None:
             return
         state = self.model.state(self.current) if self.current else None
-        saved = msgspec.json.encode(Saved(self.current, state))
+        saved = msgspec.json.encode(Saved(self.current, state, self.model.rosters))
         tmp = self.saved_path.with_suffix(".tmp")
         with contextlib.suppress(OSError):  # a convenience, not a promise
             tmp.write_bytes(saved)
             tmp.replace(self.saved_path)
+
+
+def _number(item: tuple[str, str]) -> int:
+    return int(item[0]) if item[0].isdigit() else 0
 
 
 def _in_words(entry: Queued, code: str, message: str) -> str:

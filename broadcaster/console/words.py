@@ -98,11 +98,12 @@ def fields_of(schema: type[msgspec.Struct]) -> list[Field]:
 def tokenize(line: str) -> list[str]:
     """Split on blanks; ``"double quotes"`` group words (an apostrophe is just a letter).
 
-    A word starting with ``#`` starts a comment, to the end of the line.
+    A word starting with ``#`` starts a comment, to the end of the line; ``#10``
+    is a shirt number, not a comment.
     """
     words, end = [], len(line)
     for m in _TOKEN.finditer(line):
-        if m.group(0).startswith("#"):
+        if m.group(0).startswith("#") and not m.group(0)[1:].isdigit():
             end = m.start()
             break
         words.append(m.group(0))
