@@ -34,7 +34,8 @@ from broadcaster.protocol import Ack, GameState
 from broadcaster.sports import SPORTS, Sport
 
 log = logging.getLogger("broadcaster.console")
-NoteLevel = Literal["ok", "queued", "refused", "error", "info", "link"]
+NoteLevel = Literal["ok", "queued", "refused", "error", "info", "link", "warn"]
+LATE = 2.0  # seconds without a ✓ before the operator is warned
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +114,36 @@ class Console:
         self._answered = asyncio.Event()
         self._change = asyncio.Event()
         self._was_online: bool | None = False  # None: told the operator it is offline
+        self._queued_at: dict[str, float] = {e.id: time.monotonic() for e in outbox.pending()}
+        self._late: set[str] = set()  # ids the operator was warned about
 
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        for coro in (self.publisher.run(), self.feed.run()):
+        for coro in (self.publisher.run(), self.feed.run(), self._watch_late()):
             task = loop.create_task(coro)
             task.add_done_callback(self._link_died)
             self._tasks.append(task)
+
+    async def _watch_late(self) -> None:
+        """Warn once about each event still without its ✓ after ``LATE`` seconds."""
+        while True:
+            await asyncio.sleep(LATE / 4)
+            now = time.monotonic()
+            late = [
+                e for e in self.outbox.pending()
+                if e.id not in self._late and now - self._queued_at.get(e.id, now) > LATE
+            ]  # fmt: skip
+            if late:
+                self._late.update(e.id for e in late)
+                what = ", ".join(e.text or e.kind for e in late)
+                self.notify(Note("warn", f"⚠ no ✓ after {LATE:.0f} s: {what}; it stays queued"))
+                self._changed()
+
+    def late(self) -> int:
+        """How many events wait for their ✓ longer than they should."""
+        return len([e for e in self.outbox.pending() if e.id in self._late])
 
     def _link_died(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
@@ -192,6 +214,7 @@ class Console:
             emit.game_id, emit.kind, emit.data, text=text, at=self.now(), ref=emit.ref
         )
         self.model.queue(entry)
+        self._queued_at[entry.id] = time.monotonic()
         if emit.kind == "game.create":
             self._use(emit.game_id)
         if emit.undone:
@@ -321,6 +344,7 @@ class Console:
             len(self.outbox.pending()),
             self.undo_note,
             self.now(),
+            self.late(),
         )
 
     def _save(self) -> None:

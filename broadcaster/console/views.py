@@ -89,6 +89,7 @@ def toolbar(
     pending: int,
     undo: str,
     now: float,
+    late: int = 0,
 ) -> str:
     """``BOS 87–84 LAL · Q3 7:11 ▶ · live │ online │ 2 pending │ undone: seq 42 …``."""
     if current is None:
@@ -100,6 +101,8 @@ def toolbar(
     parts = [game, LINK_WORDS[link.state]]
     if link.state == "refused" and link.detail:  # the operator must act on this one
         parts[-1] += f" ({link.detail})"
+    if late:
+        parts.append(f"⚠ {late} without ✓")
     if pending:
         parts.append(f"{pending} pending")
     if undo:
