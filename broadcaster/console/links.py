@@ -198,7 +198,9 @@ class Publisher:
                 if self.outbox.refusal_of(entry.id) is None:  # its target is not acked yet
                     await self._wake.wait()
                 continue
-            await ws.send(encode(Publish(entry.id, entry.game_id, entry.kind, data)), text=True)
+            at = entry.at if entry.at > 0 else None
+            message = Publish(entry.id, entry.game_id, entry.kind, data, at, entry.clock)
+            await ws.send(encode(message), text=True)
             self._sent_at[entry.id] = time.monotonic()
             in_flight.append((entry, data))
 

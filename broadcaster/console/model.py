@@ -60,8 +60,9 @@ class Queued:
     kind: str
     data: Mapping[str, Any]
     text: str = ""
-    at: float = 0.0
+    at: float = 0.0  # when it was typed (the broadcaster's clock, as the console knows it)
     ref: str | None = None
+    clock: float | None = None  # the game clock's reading then
 
 
 @dataclass(frozen=True, slots=True)

@@ -210,9 +210,11 @@ class Console:
         return Outcome("shown", f"{team} line-up: {len(players)} players")
 
     def _queue(self, emit: Emit, text: str) -> Outcome:
+        now = self.now()
         entry = self.outbox.add(
-            emit.game_id, emit.kind, emit.data, text=text, at=self.now(), ref=emit.ref
-        )
+            emit.game_id, emit.kind, emit.data, text=text, at=now, ref=emit.ref,
+            clock=self._game_clock(emit.game_id, now),
+        )  # fmt: skip
         self.model.queue(entry)
         self._queued_at[entry.id] = time.monotonic()
         if emit.kind == "game.create":
@@ -227,6 +229,16 @@ class Console:
             text = f"queued (offline): {emit.summary} · {waiting} waiting"
             return Outcome("queued", text, entry, warning)
         return Outcome("queued", "", entry, warning)
+
+    def _game_clock(self, game_id: str, now: float) -> float | None:
+        """The game clock as the operator sees it now, sent with the event."""
+        state = self.model.state(game_id)
+        sport = self.model.sports.get(state.sport) if state is not None else None
+        if state is None or sport is None or state.period.number == 0:
+            return None
+        if not sport.spec(state).clock:  # cricket, tennis: no game clock
+            return None
+        return round(max(0.0, state.clock.value(now)), 3)
 
     def _use(self, game_id: str) -> None:
         self.current = game_id

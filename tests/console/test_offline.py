@@ -96,3 +96,28 @@ async def test_an_undo_of_a_queued_event_that_is_refused_is_dropped_too(
         await typist.changes.until(lambda: not console.outbox.pending())
     stored = await history(broadcaster.feed, GAME)
     assert [e["kind"] for e in stored][-1] == "foul"
+
+
+@pytest.mark.asyncio
+async def test_an_event_typed_offline_keeps_when_it_happened(
+    broadcaster: BroadcasterProcess, tmp_path: Path
+) -> None:
+    """``at`` (typed) and ``clock`` (the game clock then) travel with the event."""
+    async with operator(broadcaster.url, tmp_path) as typist:
+        console = typist.console
+        typist.type(NEW, "start", "ps", "stop 5:32")
+        await typist.until_said("clock 5:32 stopped", "ok")
+        broadcaster.kill()
+        await typist.changes.until(lambda: console.publisher.status.state != "online")
+        typist.type("h3 Tatum")
+        await typist.until_said("queued (offline): score BOS +3")
+        (entry,) = console.outbox.pending()
+        broadcaster.start()
+        await typist.changes.until(lambda: not console.outbox.pending())
+    stored = await history(broadcaster.feed, GAME)
+    online, offline = stored[3], stored[4]
+    assert 0 < online["clock"] <= 720.0  # the running clock when "stop 5:32" was typed
+    assert (offline["kind"], offline["clock"]) == ("score", 332.0)
+    assert offline["at"] == pytest.approx(entry.at)
+    assert offline["at"] < offline["time"]  # typed before the broadcaster was back
+    assert "clock" not in stored[0]  # no game clock before the game
