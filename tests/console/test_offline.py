@@ -24,8 +24,7 @@ async def test_events_typed_while_the_broadcaster_is_down_are_published_once_whe
         console = typist.console
         typist.type(NEW, "start", "ps", "stop 10:00")
         await typist.until_said("clock 10:00 stopped", "ok")
-        broadcaster.kill()
-        await typist.changes.until(lambda: console.publisher.status.state != "online")
+        await typist.offline(broadcaster)
         typist.type("h3 Tatum", "a2 James", "undo", "f h Brown", "h2 Brown")
         await typist.until_said("queued (offline): score BOS +2 Brown · 5 waiting")
         assert [e.kind for e in console.outbox.pending()] == [
@@ -85,8 +84,7 @@ async def test_an_undo_of_a_queued_event_that_is_refused_is_dropped_too(
         console = typist.console
         typist.type(NEW, "start", "ps")
         await typist.until_said("period.start", "ok")
-        broadcaster.kill()
-        await typist.changes.until(lambda: console.publisher.status.state != "online")
+        await typist.offline(broadcaster)
         typist.type("f a James", "final", "undo")  # the game cannot end in Q1: undo of that
         await typist.until_said("3 waiting")
         broadcaster.start()
@@ -104,11 +102,10 @@ async def test_an_event_typed_offline_keeps_when_it_happened(
 ) -> None:
     """``at`` (typed) and ``clock`` (the game clock then) travel with the event."""
     async with operator(broadcaster.url, tmp_path) as typist:
-        console = typist.console
         typist.type(NEW, "start", "ps", "stop 5:32")
         await typist.until_said("clock 5:32 stopped", "ok")
-        broadcaster.kill()
-        await typist.changes.until(lambda: console.publisher.status.state != "online")
+        await typist.offline(broadcaster)
+        console = typist.console
         typist.type("h3 Tatum")
         await typist.until_said("queued (offline): score BOS +3")
         (entry,) = console.outbox.pending()
