@@ -30,10 +30,12 @@ from typing import Any, Final
 
 import msgspec
 
+from broadcaster.console import corrections, games, rosters
 from broadcaster.console import crease as cricket
-from broadcaster.console import games, rosters
 from broadcaster.console.crease import Crease
 from broadcaster.console.describe import event_text
+from broadcaster.console.emit import Confirm as Confirm
+from broadcaster.console.emit import Emit as Emit
 from broadcaster.console.model import NOT_UNDOABLE, Model
 from broadcaster.console.words import (
     CommandError,
@@ -51,19 +53,6 @@ from broadcaster.sports.base import (
     or_list,
 )
 from broadcaster.sports.cricket import DeliveryData, check_delivery
-
-
-@dataclass(frozen=True, slots=True)
-class Emit:
-    """An event to publish; ``ref`` names a queued event this correction voids."""
-
-    game_id: str
-    kind: str
-    data: dict[str, Any]
-    summary: str
-    ref: str | None = None
-    undone: str | None = None  # what an undo voids, for the toolbar
-    warning: str = ""  # stored anyway, but the operator should look (a player's team)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +81,7 @@ class SetCrease:
     crease: Crease
 
 
-Command = Emit | Use | Show | Quit | SetCrease | rosters.RosterCommand
+Command = Emit | Confirm | Use | Show | Quit | SetCrease | rosters.RosterCommand
 CREASE_WORDS: Final = frozenset({"bat", "bowler", "swap"})
 # the sports whose scores may be an own goal / a penalty
 FLAG_SPORTS: Final = {
@@ -177,12 +166,9 @@ def parse(line: str, ctx: Context) -> Command | None:
         game_id, data = games.new(args, ctx.model, ctx.today)
         return Emit(game_id, "game.create", data, f"new game {game_id}")
     game_id, state = _current(ctx)
-    if head == "undo":
-        return _undo(args, game_id, state, ctx)
-    if head == "void":
-        return _void(args, game_id, state, ctx)
-    if head == "amend":
-        return _amend(args, game_id, state, ctx)
+    if head in corrections.HEADS:
+        fix = corrections.Corrections(game_id, state, ctx.model, event, _checker(state, ctx.model))
+        return fix.parse(head, args)
     if state.sport == "cricket" and head in CREASE_WORDS:
         return SetCrease(game_id, _crease(head, args, ctx.model.crease(game_id)))
     if head == "roster":
@@ -192,6 +178,18 @@ def parse(line: str, ctx: Context) -> Command | None:
         data = fill("play", kinds_of(_sport(state, ctx.model.sports))["play"], [], state, data)
         return Emit(game_id, "play", data, event_text("play", data, state))
     return event(words, game_id, state, ctx.model)
+
+
+def _checker(state: GameState, model: Model) -> corrections.Check:
+    """The checks ``event`` makes of a score, for an amended one."""
+    sport = _sport(state, model.sports)
+
+    def check(kind: str, data: dict[str, Any]) -> None:
+        if kind == "score":
+            _check_points(sport, data)
+            _check_flags(sport, data)
+
+    return check
 
 
 def _crease(head: str, args: Sequence[str], now: Crease) -> Crease:
@@ -370,67 +368,3 @@ def _clock(args: Sequence[str], game_id: str, state: GameState, kinds: Mapping[s
     data = {"running": running, "seconds": parse_clock(rest[0])}
     data = fill("clock.set", kinds["clock.set"], [], state, data)
     return Emit(game_id, "clock.set", data, event_text("clock.set", data, state))
-
-
-def _seq(args: Sequence[str], usage: str) -> int:
-    if not args or not args[0].isdigit():
-        raise CommandError(f"{usage} (log shows the seq numbers)")
-    return int(args[0])
-
-
-def _correctable(seq: int, game_id: str, ctx: Context) -> None:
-    target = ctx.model.logged(game_id, seq)
-    if target is not None and target.kind in NOT_UNDOABLE:
-        raise CommandError(f"event {seq} is a {target.kind}; it cannot be corrected")
-    if seq in ctx.model.voided(game_id):
-        raise CommandError(f"event {seq} is already voided")
-
-
-def _undo(args: Sequence[str], game_id: str, state: GameState, ctx: Context) -> Emit:
-    if args:
-        raise CommandError("undo takes no words; void SEQ voids an older event")
-    target = ctx.model.undo_target(game_id)
-    label = target.label(state)
-    data: dict[str, Any] = {"action": "void"}
-    if target.seq is not None:
-        data = {"target": target.seq, "action": "void"}
-    return Emit(game_id, "correction", data, f"undo {label}", ref=target.ref, undone=label)
-
-
-def _void(args: Sequence[str], game_id: str, state: GameState, ctx: Context) -> Emit:
-    seq = _seq(args, "void SEQ")
-    if len(args) > 1:
-        raise CommandError("void SEQ takes one number")
-    _correctable(seq, game_id, ctx)
-    target = ctx.model.logged(game_id, seq)
-    label = f"seq {seq}" + (f" {event_text(target.kind, target.data, state)}" if target else "")
-    data = {"target": seq, "action": "void"}
-    return Emit(game_id, "correction", data, f"void {label}", undone=label)
-
-
-def _amend(args: Sequence[str], game_id: str, state: GameState, ctx: Context) -> Emit:
-    """``amend SEQ key=value…`` changes fields; ``amend SEQ <command>`` retypes the event."""
-    seq = _seq(args, "amend SEQ key=value… or amend SEQ <the event retyped>")
-    rest = list(args[1:])
-    if not rest:
-        raise CommandError("amend SEQ key=value… or amend SEQ <the event retyped>")
-    _correctable(seq, game_id, ctx)
-    target = ctx.model.logged(game_id, seq)
-    sport = _sport(state, ctx.model.sports)
-    if all("=" in w for w in rest):
-        if target is None:
-            raise CommandError(f"event {seq} is not loaded here; retype it: amend {seq} h2 …")
-        kinds = kinds_of(sport)
-        if target.kind not in kinds:
-            raise CommandError(f"event {seq} is a {target.kind}; it cannot be amended")
-        kind, data = target.kind, fill(target.kind, kinds[target.kind], rest, state, target.data)
-    else:
-        retyped = event(rest, game_id, state, ctx.model)
-        if target is not None and retyped.kind != target.kind:
-            raise CommandError(f"event {seq} is a {target.kind}, not a {retyped.kind}")
-        kind, data = retyped.kind, retyped.data
-    if kind == "score":
-        _check_points(sport, data)
-    correction = {"target": seq, "action": "amend", "data": data}
-    summary = f"amend seq {seq} to {event_text(kind, data, state)}"
-    return Emit(game_id, "correction", correction, summary)

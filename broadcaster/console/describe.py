@@ -30,7 +30,7 @@ def event_text(kind: str, data: Mapping[str, Any], state: GameState | None) -> s
         return f"new game {home.get('short', '?')} v {away.get('short', '?')}"
     if kind == "correction":
         target = data.get("target", "?")
-        return f"{data.get('action', 'correct')} seq {target}"
+        return f"{data.get('action', 'correct')} event {target}"
     if kind == "delivery":
         return ball_text(data)
     if kind == "clock.set":

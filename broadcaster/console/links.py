@@ -258,9 +258,10 @@ class FeedLink:
         model: Model,
         on_change: Callable[[], None],
         on_status: Callable[[Status], None],
+        on_event: Callable[[Event], None] = lambda ev: None,
     ) -> None:
         self.url, self.token, self.model = url, token, model
-        self.on_change, self.on_status = on_change, on_status
+        self.on_change, self.on_status, self.on_event = on_change, on_status, on_event
         self.status = Status("connecting")
         self.skew = 0.0  # broadcaster clock − ours
         self.game: str | None = None  # the game whose history matters
@@ -313,6 +314,7 @@ class FeedLink:
         model = self.model
         if isinstance(msg, Event):
             model.on_event(msg)
+            self.on_event(msg)
         elif isinstance(msg, Snapshot):
             model.on_snapshot(msg)
             self._streaming = True

@@ -23,14 +23,15 @@ from typing import Any, Literal
 import msgspec
 
 from broadcaster.console import views
-from broadcaster.console.commands import Context, Emit, Quit, SetCrease, Show, Use, parse
+from broadcaster.console.commands import Context, Quit, SetCrease, Show, Use, parse
 from broadcaster.console.describe import event_text, score_line
+from broadcaster.console.emit import Confirm, Emit
 from broadcaster.console.links import FeedLink, Publisher
 from broadcaster.console.model import GameRecord, Model, Queued, Status
 from broadcaster.console.outbox import Outbox
 from broadcaster.console.rosters import RosterCommand, parse_lines
 from broadcaster.console.words import CommandError
-from broadcaster.protocol import Ack, GameState
+from broadcaster.protocol import Ack, Event, GameState
 from broadcaster.sports import SPORTS, Sport
 
 log = logging.getLogger("broadcaster.console")
@@ -69,6 +70,9 @@ class Saved(msgspec.Struct):
     current: str | None = None
     state: GameState | None = None
     rosters: dict[str, dict[str, dict[str, str]]] = msgspec.field(default_factory=dict)
+    epoch: str | None = None  # the broadcaster's journal that ``mine`` and ``undos`` are of
+    mine: list[int] = msgspec.field(default_factory=list)
+    undos: list[int] = msgspec.field(default_factory=list)
 
 
 def load_saved(path: Path | None) -> Saved:
@@ -102,11 +106,18 @@ class Console:
         if saved.state is not None and saved.state.game_id == self.current:
             self.model.games[saved.state.game_id] = GameRecord(state=saved.state)
         self.model.rosters = saved.rosters
+        self.model.epoch, self.model.mine, self.model.undos = (
+            saved.epoch, set(saved.mine), set(saved.undos)
+        )  # fmt: skip
         for entry in outbox.pending():
             self.model.queue(entry)
         self.undo_note = ""
+        self.confirming: Confirm | None = None  # a question waiting for yes
         self.publisher = Publisher(url, token, outbox, self)
-        self.feed = FeedLink(url, feed_token or token, self.model, self._changed, self._feed_link)
+        self.feed = FeedLink(
+            url, feed_token or token, self.model, self._changed, self._feed_link, self._seen
+        )
+        self._maybe_mine: dict[int, Event] = {}  # seen on the feed, its ack perhaps on the way
         self.feed.follow(self.current)
         self._waiters: dict[str, asyncio.Future[Reply]] = {}
         self._answers: dict[str, Reply] = {}
@@ -168,6 +179,12 @@ class Console:
 
     def submit(self, line: str) -> Outcome:
         """Act on one line typed (or read from a script)."""
+        asked, self.confirming = self.confirming, None
+        if asked is not None:
+            if line.strip().lower() in ("yes", "y"):
+                return self._queue(asked.emit, f"{asked.emit.summary} (confirmed)")
+            if line.strip().lower() in ("no", "n", ""):
+                return Outcome("shown", f"not done: {asked.emit.summary}")
         try:
             cmd = parse(line, self.context())
         except CommandError as exc:
@@ -181,6 +198,9 @@ class Console:
             return Outcome("shown", f"current game: {self._game_title(cmd.game_id)}")
         if isinstance(cmd, Show):
             return Outcome("shown", self.show(cmd))
+        if isinstance(cmd, Confirm):
+            self.confirming = cmd
+            return Outcome("shown", f"{cmd.question} (anything else: not done)")
         if isinstance(cmd, RosterCommand):
             return self._roster(cmd)
         if isinstance(cmd, SetCrease):
@@ -211,9 +231,10 @@ class Console:
 
     def _queue(self, emit: Emit, text: str) -> Outcome:
         now = self.now()
+        clock = emit.clock if emit.at is not None else self._game_clock(emit.game_id, now)
         entry = self.outbox.add(
-            emit.game_id, emit.kind, emit.data, text=text, at=now, ref=emit.ref,
-            clock=self._game_clock(emit.game_id, now),
+            emit.game_id, emit.kind, emit.data, text=text, at=emit.at or now, ref=emit.ref,
+            clock=clock,
         )  # fmt: skip
         self.model.queue(entry)
         self._queued_at[entry.id] = time.monotonic()
@@ -282,15 +303,47 @@ class Console:
         what = self.model.describe(entry.game_id, entry.kind, data, ack.state)
         target = data.get("target") if data.get("action") == "void" else None
         logged = self.model.logged(entry.game_id, target) if isinstance(target, int) else None
-        if entry.kind == "correction" and logged is not None:  # the seq is known now
+        record = self.model.games[entry.game_id]
+        if entry.kind == "correction" and logged is not None:  # the number is known now
             done = event_text(logged.kind, logged.data, ack.state)
-            self.undo_note = f"undone: seq {target} {done}"
-        text = f"✓ {ack.seq} {what} · {score_line(ack.state)}"
+            self.undo_note = f"undone: event {record.number(logged.seq)} {done}"
+        text = f"✓ {record.number(ack.seq)} {what} · {score_line(ack.state)}"
         self.notify(Note("ok", text))
+        self._settle(entry.game_id)
         self._answer(entry, Reply(True, text, ack.seq))
         if entry.game_id == self.current:
             self._save()
         self._changed()
+
+    def _seen(self, ev: Event) -> None:
+        """An event on the feed: another operator's, in the current game, is announced."""
+        if ev.game_id != self.current or ev.seq in self.model.mine:
+            return
+        if any(q.game_id == ev.game_id and q.kind == ev.kind for q in self.outbox.pending()):
+            self._maybe_mine[ev.seq] = ev  # ours, if its ack says so
+            return
+        self._announce(ev)
+
+    def _settle(self, game_id: str) -> None:
+        """After an ack: the events held back that are not ours are someone else's."""
+        for seq, ev in list(self._maybe_mine.items()):
+            if seq in self.model.mine:
+                del self._maybe_mine[seq]
+            elif not any(q.game_id == game_id and q.kind == ev.kind for q in self.outbox.pending()):
+                del self._maybe_mine[seq]
+                self._announce(ev)
+
+    def _announce(self, ev: Event) -> None:
+        record = self.model.games[ev.game_id]
+        by = ev.by or "another operator"
+        what = self.model.describe(ev.game_id, ev.kind, ev.data, ev.state)
+        self.notify(
+            Note("info", f"· {record.number(ev.seq)} {what} · by {by} · {score_line(ev.state)}")
+        )
+        target = ev.data.get("target") if ev.kind == "correction" else None
+        if isinstance(target, int) and target in self.model.mine:
+            action = "voided" if ev.data.get("action") == "void" else "amended"
+            self.notify(Note("warn", f"⚠ {by} {action} your event {record.number(target)}"))
 
     def refused(self, entry: Queued, code: str, message: str) -> None:
         self.model.on_refused(entry.id)
@@ -299,6 +352,7 @@ class Console:
         if entry.kind == "correction" and entry.data.get("action") == "void":
             self.undo_note = f"undo refused: {reason}"
         self.notify(Note("refused", text))
+        self._settle(entry.game_id)
         self._answer(entry, Reply(False, text))
         self._changed()
 
@@ -363,7 +417,10 @@ class Console:
         if self.saved_path is None:
             return
         state = self.model.state(self.current) if self.current else None
-        saved = msgspec.json.encode(Saved(self.current, state, self.model.rosters))
+        m = self.model
+        saved = msgspec.json.encode(
+            Saved(self.current, state, m.rosters, m.epoch, sorted(m.mine), sorted(m.undos))
+        )
         tmp = self.saved_path.with_suffix(".tmp")
         with contextlib.suppress(OSError):  # a convenience, not a promise
             tmp.write_bytes(saved)

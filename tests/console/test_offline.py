@@ -36,8 +36,8 @@ async def test_events_typed_while_the_broadcaster_is_down_are_published_once_whe
         assert "5 pending │ undone: queued score LAL +2 James" in bar
         broadcaster.start()  # same port, same journal
         await typist.changes.until(lambda: not console.outbox.pending())
-        assert typist.said("✓ 7 void seq 6 (score LAL +2 James) · BOS 3–0 LAL", "ok")
-        assert console.toolbar().endswith("│ online │ undone: seq 6 score LAL +2 James")
+        assert typist.said("✓ 7 void event 6 (score LAL +2 James) · BOS 3–0 LAL", "ok")
+        assert console.toolbar().endswith("│ online │ undone: event 6 score LAL +2 James")
     stored = await history(broadcaster.feed, GAME)
     assert [(e["seq"], e["kind"], e["data"]) for e in stored[4:]] == [
         (5, "score", {"team": "home", "points": 3, "player": "Tatum"}),
