@@ -39,6 +39,7 @@ from broadcaster.console.emit import Emit as Emit
 from broadcaster.console.model import NOT_UNDOABLE, Model
 from broadcaster.console.words import (
     CommandError,
+    NotYet,
     fields_of,
     fill,
     parse_clock,
@@ -58,6 +59,7 @@ from broadcaster.sports.cricket import DeliveryData, check_delivery
 @dataclass(frozen=True, slots=True)
 class Use:
     game_id: str
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,8 @@ def parse(line: str, ctx: Context) -> Command | None:
         return Use(games.use(args, ctx.model))
     if head == "new":
         game_id, data = games.new(args, ctx.model, ctx.today)
+        if data is None:
+            return Use(game_id, "it exists already: not a second one")
         return Emit(game_id, "game.create", data, f"new game {game_id}")
     game_id, state = _current(ctx)
     if head in corrections.HEADS:
@@ -209,7 +213,7 @@ def _current(ctx: Context) -> tuple[str, GameState]:
         raise CommandError("no current game: 'new …' creates one, 'use GAME' picks one")
     state = ctx.model.state(ctx.current)
     if state is None:
-        raise CommandError(f"game {ctx.current} is not known yet (waiting for the broadcaster)")
+        raise NotYet(f"game {ctx.current} is not known yet (waiting for the broadcaster)")
     return ctx.current, state
 
 

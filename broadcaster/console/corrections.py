@@ -18,7 +18,7 @@ from typing import Any, Final
 from broadcaster.console.describe import event_text
 from broadcaster.console.emit import Confirm, Emit
 from broadcaster.console.model import NOT_UNDOABLE, Logged, Model
-from broadcaster.console.words import CommandError, fill
+from broadcaster.console.words import CommandError, NotYet, fill
 from broadcaster.protocol import GameState
 from broadcaster.sports.base import COMMON_KINDS
 
@@ -72,8 +72,10 @@ class Corrections:
         record = self.model.games.get(self.game_id)
         seq = record.seq_of(number) if record is not None else None
         logged = self.model.logged(self.game_id, seq) if seq is not None else None
+        if logged is None and (record is None or not record.loaded):
+            raise NotYet(f"event {number} is not loaded yet; log shows the events")
         if logged is None:
-            raise CommandError(f"event {number} is not loaded here; log shows the events")
+            raise CommandError(f"event {number} is not an event of this game; log shows them")
         if logged.kind in NOT_UNDOABLE:
             raise CommandError(f"event {number} is a {logged.kind}; it cannot be corrected")
         return logged

@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 
 from broadcaster.console.crease import Crease, fold
 from broadcaster.console.describe import event_text
-from broadcaster.console.words import CommandError
+from broadcaster.console.words import CommandError, NotYet
 from broadcaster.errors import RuleViolation
 from broadcaster.protocol import Event, GameState, History, Resume, Snapshot
 from broadcaster.sports.base import (
@@ -347,7 +347,7 @@ class Model:
                 return restored
         record = self.games.get(game_id)
         if record is None or not record.loaded:
-            raise CommandError(
+            raise NotYet(
                 "the game's past events are not loaded yet (is the broadcaster reachable?); "
                 "use void N"
             )

@@ -160,11 +160,14 @@ class Outbox:
         at: float = 0.0,
         ref: str | None = None,
         clock: float | None = None,
+        id: str | None = None,
     ) -> Queued:
-        """Queue one event durably, under a new publish id; returns it once on disk."""
-        entry = Queued(
-            f"{self._prefix}-{next(self._ids)}", game_id, kind, dict(data), text, at, ref, clock
-        )
+        """Queue one event durably, under a new publish id (or ``id``, if it is not queued
+        already: then that entry); returns it once on disk."""
+        if id is not None and id in self._pending:
+            return self._pending[id]
+        pub_id = id or f"{self._prefix}-{next(self._ids)}"
+        entry = Queued(pub_id, game_id, kind, dict(data), text, at, ref, clock)
         record = Record("add", entry.id, game_id, kind, dict(data), text, at, ref, clock=clock)
         self._write(record, sync=True)
         self._pending[entry.id] = entry

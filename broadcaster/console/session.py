@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -30,7 +31,7 @@ from broadcaster.console.links import FeedLink, Publisher
 from broadcaster.console.model import GameRecord, Model, Queued, Status
 from broadcaster.console.outbox import Outbox
 from broadcaster.console.rosters import RosterCommand, parse_lines
-from broadcaster.console.words import CommandError
+from broadcaster.console.words import CommandError, NotYet
 from broadcaster.protocol import Ack, Event, GameState
 from broadcaster.sports import SPORTS, Sport
 
@@ -62,6 +63,7 @@ class Outcome:
     text: str = ""
     entry: Queued | None = None
     warning: str = ""  # queued, but the operator should check it
+    waiting: bool = False  # an error only until the broadcaster has sent what it needs
 
 
 class Saved(msgspec.Struct):
@@ -177,16 +179,18 @@ class Console:
     def context(self) -> Context:
         return Context(self.model, self.current, date.today())
 
-    def submit(self, line: str) -> Outcome:
-        """Act on one line typed (or read from a script)."""
+    def submit(self, line: str, key: str | None = None) -> Outcome:
+        """Act on one line typed (or read from a script); ``key`` makes its publish id."""
         asked, self.confirming = self.confirming, None
         if asked is not None:
             if line.strip().lower() in ("yes", "y"):
-                return self._queue(asked.emit, f"{asked.emit.summary} (confirmed)")
+                return self._queue(asked.emit, f"{asked.emit.summary} (confirmed)", key)
             if line.strip().lower() in ("no", "n", ""):
                 return Outcome("shown", f"not done: {asked.emit.summary}")
         try:
             cmd = parse(line, self.context())
+        except NotYet as exc:
+            return Outcome("error", exc.message, waiting=True)
         except CommandError as exc:
             return Outcome("error", exc.message)
         if cmd is None:
@@ -195,7 +199,8 @@ class Console:
             return Outcome("quit")
         if isinstance(cmd, Use):
             self._use(cmd.game_id)
-            return Outcome("shown", f"current game: {self._game_title(cmd.game_id)}")
+            note = f"; {cmd.note}" if cmd.note else ""
+            return Outcome("shown", f"current game: {self._game_title(cmd.game_id)}{note}")
         if isinstance(cmd, Show):
             return Outcome("shown", self.show(cmd))
         if isinstance(cmd, Confirm):
@@ -207,7 +212,7 @@ class Console:
             self.model.set_crease(cmd.game_id, cmd.crease)
             self._changed()
             return Outcome("shown", cmd.crease.line())
-        return self._queue(cmd, line.strip())
+        return self._queue(cmd, line.strip(), key)
 
     def _roster(self, cmd: RosterCommand) -> Outcome:
         players = dict(cmd.players)
@@ -229,12 +234,12 @@ class Console:
         self._save()
         return Outcome("shown", f"{team} line-up: {len(players)} players")
 
-    def _queue(self, emit: Emit, text: str) -> Outcome:
+    def _queue(self, emit: Emit, text: str, key: str | None = None) -> Outcome:
         now = self.now()
         clock = emit.clock if emit.at is not None else self._game_clock(emit.game_id, now)
         entry = self.outbox.add(
             emit.game_id, emit.kind, emit.data, text=text, at=emit.at or now, ref=emit.ref,
-            clock=clock,
+            clock=clock, id=None if key is None else _script_id(emit.game_id, key),
         )  # fmt: skip
         self.model.queue(entry)
         self._queued_at[entry.id] = time.monotonic()
@@ -386,6 +391,11 @@ class Console:
         self._change.set()
         self.on_change()
 
+    async def changed(self) -> None:
+        """Return at the next change of what the console knows (feed, acks, link)."""
+        self._change.clear()
+        await self._change.wait()
+
     async def past_loaded(self) -> None:
         """Wait until the current game's past events are loaded (undo needs them)."""
         while self.current is not None:
@@ -425,6 +435,11 @@ class Console:
         with contextlib.suppress(OSError):  # a convenience, not a promise
             tmp.write_bytes(saved)
             tmp.replace(self.saved_path)
+
+
+def _script_id(game_id: str, key: str) -> str:
+    """The publish id of a script's line: the same for the same script and game, every run."""
+    return "script-" + hashlib.sha256(f"{game_id}\n{key}".encode()).hexdigest()[:40]
 
 
 def _number(item: tuple[str, str]) -> int:

@@ -38,6 +38,11 @@ class CommandError(ValueError):
         self.message = message
 
 
+class NotYet(CommandError):
+    """The line needs what the broadcaster has not sent yet (the games, a game's past):
+    a script waits for it and tries again."""
+
+
 FieldKind = Literal["side", "choice", "bool", "int", "float", "str", "any"]
 
 
