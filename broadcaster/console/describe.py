@@ -79,8 +79,10 @@ def clock_line(state: GameState, now: float) -> str:
     """``Q3 7:11 ▶`` (running) or ``Q3 7:11 ■`` (stopped); empty before the game."""
     if state.period.number == 0:
         return ""
-    clock = clock_text(state.clock.value(now))
-    mark = "▶" if state.clock.running else "■"
+    value = state.clock.value(now)
+    clock = clock_text(value)
+    ran_out = state.clock.direction == "down" and value <= 0
+    mark = "▶" if state.clock.running and not ran_out else "■"  # not ▶ at 0:00
     return f"{state.period.label} {clock} {mark}"
 
 

@@ -28,7 +28,7 @@ from broadcaster.console.commands import Context, Quit, SetCrease, Show, Use, pa
 from broadcaster.console.describe import event_text, score_line
 from broadcaster.console.emit import Confirm, Emit
 from broadcaster.console.links import FeedLink, Publisher
-from broadcaster.console.model import GameRecord, Model, Queued, Status
+from broadcaster.console.model import GameRecord, Model, Queued, Status, is_undo
 from broadcaster.console.outbox import Outbox
 from broadcaster.console.rosters import RosterCommand, parse_lines
 from broadcaster.console.words import CommandError, NotYet
@@ -267,6 +267,8 @@ class Console:
         return round(max(0.0, state.clock.value(now)), 3)
 
     def _use(self, game_id: str) -> None:
+        if game_id != self.current:
+            self.undo_note = ""  # it was about the other game
         self.current = game_id
         self.feed.follow(game_id)
         self._save()
@@ -355,7 +357,8 @@ class Console:
         reason = _in_words(entry, code, message)
         text = f"✗ refused: {entry.text or entry.kind}: {reason}"
         if entry.kind == "correction" and entry.data.get("action") == "void":
-            self.undo_note = f"undo refused: {reason}"
+            what = "undo" if is_undo(entry) else (entry.text.split() or ["void"])[0]
+            self.undo_note = f"{what} refused: {reason}"
         self.notify(Note("refused", text))
         self._settle(entry.game_id)
         self._answer(entry, Reply(False, text))
