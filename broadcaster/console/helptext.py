@@ -26,7 +26,7 @@ sport    every kind of the sport by name: help kinds · ev KIND key=value…
 fix      undo · void N · restore N · amend N key=value… · amend N <the event retyped>
 teams    roster TEAM 10=NAME … (or file=PATH) · g h 10 / #10 (shirt numbers) · sub TEAM ON for OFF
 cricket  0-6 . · 1wd · nb 4nb · 2b 1lb · W KIND [NAME] [b BOWLER] · bat NAME · bowler NAME · swap
-console  log [N] · pending · help COMMAND · quit
+console  log [N] · pending · help COMMAND · quit · F2 hotkeys (help hotkeys)
 A team is h/home, a/away or its short name. Tab completes commands, games, teams, players.
 Nothing is lost offline: events queue on disk and go out in order when the broadcaster is back."""
 
@@ -87,6 +87,10 @@ roster TEAM 10=Messi 11="Di María" …   ·   roster TEAM file=lineup.txt   · 
 sub TEAM ON for OFF
   A substitution (names or shirt numbers): a play event every client sees;
   the player who went off is flagged if credited later. sub h 9 for 10""",
+    "hotkeys": """\
+F2 turns hotkey mode on and off: one key per common event and team, then the player's
+  shirt number (sent when it can only be one player; Space sends it as typed). z undo,
+  g go, x stop, : one ordinary line. F2 shows the keys of the sport.""",
     "cricket": """\
 [b] RUNS · . · Nwd · nb · Nnb · Nb · Nlb · Npen · W KIND [NAME] [b BOWLER] [out BATTER]
   One ball: 4 (four off the bat), . (a dot ball), 1wd (a wide), 5wd (wide to the rope),
