@@ -26,7 +26,8 @@ from prompt_toolkit.styles import Style
 
 from broadcaster.console.completion import ConsoleCompleter
 from broadcaster.console.hotkeys import HotKeys
-from broadcaster.console.session import Console, Note
+from broadcaster.console.notes import Note
+from broadcaster.console.session import Console
 
 STYLE = Style.from_dict(
     {

@@ -16,7 +16,8 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from typing import IO
 
-from broadcaster.console.session import Console, Note, Outcome
+from broadcaster.console.notes import Note
+from broadcaster.console.session import Console, Outcome
 
 Print = Callable[[str], None]
 

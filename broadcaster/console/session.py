@@ -11,7 +11,6 @@ also be awaited (``reply``), which is how a script stops at a refusal.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 import time
@@ -21,29 +20,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import msgspec
-
 from broadcaster.console import views
 from broadcaster.console.commands import Context, Quit, SetCrease, Show, Use, parse
 from broadcaster.console.describe import event_text, score_line
 from broadcaster.console.emit import Confirm, Emit
 from broadcaster.console.links import FeedLink, Publisher
 from broadcaster.console.model import GameRecord, Model, Queued, Status, is_undo
+from broadcaster.console.notes import Note, Others
 from broadcaster.console.outbox import Outbox
 from broadcaster.console.rosters import RosterCommand, parse_lines
+from broadcaster.console.saved import Saved, load_saved, save
 from broadcaster.console.words import CommandError, NotYet
-from broadcaster.protocol import Ack, Event, GameState
+from broadcaster.protocol import Ack, Event
 from broadcaster.sports import SPORTS, Sport
 
 log = logging.getLogger("broadcaster.console")
-NoteLevel = Literal["ok", "queued", "refused", "error", "info", "link", "warn"]
 LATE = 2.0  # seconds without a ✓ before the operator is warned
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    level: NoteLevel
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,26 +56,6 @@ class Outcome:
     entry: Queued | None = None
     warning: str = ""  # queued, but the operator should check it
     waiting: bool = False  # an error only until the broadcaster has sent what it needs
-
-
-class Saved(msgspec.Struct):
-    """The current game and its last known state, so a restart offline can go on."""
-
-    current: str | None = None
-    state: GameState | None = None
-    rosters: dict[str, dict[str, dict[str, str]]] = msgspec.field(default_factory=dict)
-    epoch: str | None = None  # the broadcaster's journal that ``mine`` and ``undos`` are of
-    mine: list[int] = msgspec.field(default_factory=list)
-    undos: list[int] = msgspec.field(default_factory=list)
-
-
-def load_saved(path: Path | None) -> Saved:
-    if path is None:
-        return Saved()
-    try:
-        return msgspec.json.decode(path.read_bytes(), type=Saved)
-    except (OSError, msgspec.DecodeError):
-        return Saved()
 
 
 class Console:
@@ -119,7 +91,7 @@ class Console:
         self.feed = FeedLink(
             url, feed_token or token, self.model, self._changed, self._feed_link, self._seen
         )
-        self._maybe_mine: dict[int, Event] = {}  # seen on the feed, its ack perhaps on the way
+        self.others = Others(self.model)
         self.feed.follow(self.current)
         self._waiters: dict[str, asyncio.Future[Reply]] = {}
         self._answers: dict[str, Reply] = {}
@@ -316,41 +288,11 @@ class Console:
             self.undo_note = f"undone: event {record.number(logged.seq)} {done}"
         text = f"✓ {record.number(ack.seq)} {what} · {score_line(ack.state)}"
         self.notify(Note("ok", text))
-        self._settle(entry.game_id)
+        self._settle()
         self._answer(entry, Reply(True, text, ack.seq))
         if entry.game_id == self.current:
             self._save()
         self._changed()
-
-    def _seen(self, ev: Event) -> None:
-        """An event on the feed: another operator's, in the current game, is announced."""
-        if ev.game_id != self.current or ev.seq in self.model.mine:
-            return
-        if any(q.game_id == ev.game_id and q.kind == ev.kind for q in self.outbox.pending()):
-            self._maybe_mine[ev.seq] = ev  # ours, if its ack says so
-            return
-        self._announce(ev)
-
-    def _settle(self, game_id: str) -> None:
-        """After an ack: the events held back that are not ours are someone else's."""
-        for seq, ev in list(self._maybe_mine.items()):
-            if seq in self.model.mine:
-                del self._maybe_mine[seq]
-            elif not any(q.game_id == game_id and q.kind == ev.kind for q in self.outbox.pending()):
-                del self._maybe_mine[seq]
-                self._announce(ev)
-
-    def _announce(self, ev: Event) -> None:
-        record = self.model.games[ev.game_id]
-        by = ev.by or "another operator"
-        what = self.model.describe(ev.game_id, ev.kind, ev.data, ev.state)
-        self.notify(
-            Note("info", f"· {record.number(ev.seq)} {what} · by {by} · {score_line(ev.state)}")
-        )
-        target = ev.data.get("target") if ev.kind == "correction" else None
-        if isinstance(target, int) and target in self.model.mine:
-            action = "voided" if ev.data.get("action") == "void" else "amended"
-            self.notify(Note("warn", f"⚠ {by} {action} your event {record.number(target)}"))
 
     def refused(self, entry: Queued, code: str, message: str) -> None:
         self.model.on_refused(entry.id)
@@ -360,7 +302,7 @@ class Console:
             what = "undo" if is_undo(entry) else (entry.text.split() or ["void"])[0]
             self.undo_note = f"{what} refused: {reason}"
         self.notify(Note("refused", text))
-        self._settle(entry.game_id)
+        self._settle()
         self._answer(entry, Reply(False, text))
         self._changed()
 
@@ -426,18 +368,19 @@ class Console:
             self.late(),
         )
 
+    def _seen(self, ev: Event) -> None:
+        for note in self.others.seen(ev, self.current, self.outbox.pending()):
+            self.notify(note)
+
+    def _settle(self) -> None:
+        for note in self.others.settle(self.outbox.pending()):
+            self.notify(note)
+
     def _save(self) -> None:
-        if self.saved_path is None:
-            return
         state = self.model.state(self.current) if self.current else None
         m = self.model
-        saved = msgspec.json.encode(
-            Saved(self.current, state, m.rosters, m.epoch, sorted(m.mine), sorted(m.undos))
-        )
-        tmp = self.saved_path.with_suffix(".tmp")
-        with contextlib.suppress(OSError):  # a convenience, not a promise
-            tmp.write_bytes(saved)
-            tmp.replace(self.saved_path)
+        mine, undos = sorted(m.mine), sorted(m.undos)
+        save(self.saved_path, Saved(self.current, state, m.rosters, m.epoch, mine, undos))
 
 
 def _script_id(game_id: str, key: str) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster.console.session import Console, Note
+from broadcaster.console.notes import Note
+from broadcaster.console.session import Console
 from tests.console.builders import NBA_GAME, NEW_NBA_GAME
 from tests.console.drivers import DEADLINE, Changes, console_on, history
 from tests.helpers.proc import BroadcasterProcess
