@@ -24,6 +24,7 @@ from broadcaster.sports.base import COMMON_KINDS
 
 HEADS: Final = frozenset({"undo", "void", "amend", "restore"})
 SCORING: Final = frozenset({"score", "point", "delivery", "shootout"})
+CREASE: Final = ("batter", "non_striker", "bowler")
 Retype = Callable[[Sequence[str], str, GameState, Model], Emit]
 Check = Callable[[str, dict[str, Any]], None]  # the sport's own checks of an event's data
 
@@ -108,6 +109,8 @@ class Corrections:
             if retyped.kind != logged.kind:
                 raise CommandError(f"event {args[0]} is a {logged.kind}, not a {retyped.kind}")
             kind, data = retyped.kind, retyped.data
+            if kind == "delivery":  # that ball's batters and bowler, not today's
+                data.update({k: logged.data[k] for k in CREASE if k in logged.data})
         self.check(kind, data)
         correction = {"target": logged.seq, "action": "amend", "data": data}
         summary = f"amend event {args[0]} to {event_text(kind, data, self.state)}"

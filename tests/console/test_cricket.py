@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from broadcaster.console.commands import SetCrease
+from broadcaster.console.commands import Emit, SetCrease
 from tests.console.builders import Fed
 from tests.console.test_commands import emit, refused
 
@@ -86,6 +86,11 @@ def test_the_batters_and_the_bowler_are_kept_between_balls() -> None:
     assert next_over["bowler"] == "AD Russell"
     crease(fed, "swap")
     assert ball(fed, "0")["batter"] == "JC Buttler"
+    # a ball amended later keeps the batters and bowler it had
+    amended = fed.parse("amend 7 2lb")  # the first ball after Roy's wicket: Root's single
+    assert isinstance(amended, Emit)
+    assert amended.data["data"] == {"runs": 0, "extras": {"legbyes": 2}, "batter": "JE Root",
+                                    "non_striker": "AD Hales", "bowler": "S Badree"}  # fmt: skip
 
 
 def test_a_wicket_names_the_fielder_the_bowler_and_the_batter_out() -> None:

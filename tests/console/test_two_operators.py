@@ -70,6 +70,7 @@ async def test_two_operators_undo_their_own_and_see_each_other(
         )
         assert await one.type("yes") == "✓ 7 void event 5 (score BOS +2 Brown) · BOS 0–0 LAL"
         assert await two.told("⚠ another operator voided your event 5")
+        assert "5  score BOS +2 Brown · by another operator   (voided)" in c1.submit("log").text
         assert "already voided; restore 5 brings it back" in c1.submit("void 5").text
         assert (await two.type("void 3")).startswith("Void event 3 period.start? it was")
         assert await two.type("no") == "not done: void event 3 period.start"
