@@ -91,7 +91,7 @@ async def _main(args: argparse.Namespace, token: str, script: IO[str] | None) ->
         outbox,
         feed_token=os.environ.get(FEED_TOKEN_ENV),
         current=args.game,
-        saved_path=None if script else folder / f"current-{key}.json",
+        saved_path=folder / f"current-{key}.json",
     )
     try:
         await console.start()
@@ -99,7 +99,10 @@ async def _main(args: argparse.Namespace, token: str, script: IO[str] | None) ->
             from broadcaster.console.script import lines_of, run_script
 
             name = "stdin" if script is sys.stdin else str(args.script)
-            return await run_script(console, lines_of(script), name, timeout=args.timeout)
+            same_ids = script is not sys.stdin  # a file run again publishes nothing twice
+            return await run_script(
+                console, lines_of(script), name, timeout=args.timeout, same_ids=same_ids
+            )
         from broadcaster.console.repl import run_repl
 
         logging.getLogger("broadcaster.console").propagate = False  # notes say it all

@@ -24,39 +24,42 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Final
 
 import msgspec
 
-from broadcaster.console import games
+from broadcaster.console import corrections, games, rosters
+from broadcaster.console import crease as cricket
+from broadcaster.console.crease import Crease
 from broadcaster.console.describe import event_text
+from broadcaster.console.emit import Confirm as Confirm
+from broadcaster.console.emit import Emit as Emit
 from broadcaster.console.model import NOT_UNDOABLE, Model
-from broadcaster.console.words import CommandError, fill, parse_clock, tokenize
+from broadcaster.console.words import (
+    CommandError,
+    NotYet,
+    fields_of,
+    fill,
+    parse_clock,
+    side_of,
+    tokenize,
+)
+from broadcaster.errors import RuleViolation
 from broadcaster.protocol import GameState
 from broadcaster.sports.base import (
     COMMON_KINDS,
     Sport,
     or_list,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Emit:
-    """An event to publish; ``ref`` names a queued event this correction voids."""
-
-    game_id: str
-    kind: str
-    data: dict[str, Any]
-    summary: str
-    ref: str | None = None
-    undone: str | None = None  # what an undo voids, for the toolbar
+from broadcaster.sports.cricket import DeliveryData, check_delivery
 
 
 @dataclass(frozen=True, slots=True)
 class Use:
     game_id: str
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,21 @@ class Quit:
     pass
 
 
-Command = Emit | Use | Show | Quit
+@dataclass(frozen=True, slots=True)
+class SetCrease:
+    """Cricket: who bats and bowls from the next ball (``bat``, ``bowler``, ``swap``)."""
+
+    game_id: str
+    crease: Crease
+
+
+Command = Emit | Confirm | Use | Show | Quit | SetCrease | rosters.RosterCommand
+CREASE_WORDS: Final = frozenset({"bat", "bowler", "swap"})
+# the sports whose scores may be an own goal / a penalty
+FLAG_SPORTS: Final = {
+    "own_goal": frozenset({"soccer", "ice_hockey"}),
+    "penalty": frozenset({"soccer", "ice_hockey"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,15 +166,46 @@ def parse(line: str, ctx: Context) -> Command | None:
         return Use(games.use(args, ctx.model))
     if head == "new":
         game_id, data = games.new(args, ctx.model, ctx.today)
+        if data is None:
+            return Use(game_id, "it exists already: not a second one")
         return Emit(game_id, "game.create", data, f"new game {game_id}")
     game_id, state = _current(ctx)
-    if head == "undo":
-        return _undo(args, game_id, state, ctx)
-    if head == "void":
-        return _void(args, game_id, state, ctx)
-    if head == "amend":
-        return _amend(args, game_id, state, ctx)
-    return event(words, game_id, state, ctx.model.sports)
+    if head in corrections.HEADS:
+        fix = corrections.Corrections(game_id, state, ctx.model, event, _checker(state, ctx.model))
+        return fix.parse(head, args)
+    if state.sport == "cricket" and head in CREASE_WORDS:
+        return SetCrease(game_id, _crease(head, args, ctx.model.crease(game_id)))
+    if head == "roster":
+        return rosters.roster_command(game_id, args, state)
+    if head == "sub":
+        data = rosters.substitution(args, state, ctx.model.rosters.get(game_id, {}))
+        data = fill("play", kinds_of(_sport(state, ctx.model.sports))["play"], [], state, data)
+        return Emit(game_id, "play", data, event_text("play", data, state))
+    return event(words, game_id, state, ctx.model)
+
+
+def _checker(state: GameState, model: Model) -> corrections.Check:
+    """The checks ``event`` makes of a score, for an amended one."""
+    sport = _sport(state, model.sports)
+
+    def check(kind: str, data: dict[str, Any]) -> None:
+        if kind == "score":
+            _check_points(sport, data)
+            _check_flags(sport, data)
+
+    return check
+
+
+def _crease(head: str, args: Sequence[str], now: Crease) -> Crease:
+    if head == "swap":
+        if args:
+            raise CommandError("swap takes no words: the batters change ends")
+        return now.swapped()
+    if head == "bowler":
+        if not args:
+            raise CommandError("bowler NAME: who bowls from the next ball")
+        return replace(now, bowler=" ".join(args), named=True)
+    return cricket.set_batters(now, args)
 
 
 def _current(ctx: Context) -> tuple[str, GameState]:
@@ -165,7 +213,7 @@ def _current(ctx: Context) -> tuple[str, GameState]:
         raise CommandError("no current game: 'new …' creates one, 'use GAME' picks one")
     state = ctx.model.state(ctx.current)
     if state is None:
-        raise CommandError(f"game {ctx.current} is not known yet (waiting for the broadcaster)")
+        raise NotYet(f"game {ctx.current} is not known yet (waiting for the broadcaster)")
     return ctx.current, state
 
 
@@ -176,19 +224,60 @@ def _sport(state: GameState, sports: Mapping[str, Sport]) -> Sport:
     return sport
 
 
-def event(
-    words: Sequence[str], game_id: str, state: GameState, sports: Mapping[str, Sport]
-) -> Emit:
+def event(words: Sequence[str], game_id: str, state: GameState, model: Model) -> Emit:
     """A game event from its words (``h3 Tatum``, ``foul a``, ``ev point team=home``)."""
-    sport = _sport(state, sports)
+    sport = _sport(state, model.sports)
     kinds = kinds_of(sport)
     if words[0].lower() == "clock":
         return _clock(words[1:], game_id, state, kinds)
+    if "delivery" in kinds and _is_ball(words):
+        return _ball(words, game_id, state, kinds, model.crease(game_id))
     kind, preset, args = resolve(words, sport)
+    args = _shirts(kind, kinds[kind], sport, args, preset, state, model.rosters.get(game_id, {}))
     data = fill(kind, kinds[kind], args, state, preset)
     if kind == "score":
         _check_points(sport, data)
-    return Emit(game_id, kind, data, event_text(kind, data, state))
+        _check_flags(sport, data)
+    warning = ""
+    player, side = data.get("player"), data.get("team")
+    if isinstance(player, str) and side in ("home", "away"):
+        if data.get("own_goal"):  # the scorer plays for the other side
+            side = "away" if side == "home" else "home"
+        seen = {s: model.players(game_id, s) for s in ("home", "away")}
+        off = rosters.off_players(model.in_effect(game_id))
+        known = model.rosters.get(game_id, {})
+        data["player"], warning = rosters.check_player(player, side, state, known, seen, off)
+    return Emit(game_id, kind, data, event_text(kind, data, state), warning=warning)
+
+
+def _shirts(
+    kind: str,
+    schema: type[msgspec.Struct],
+    sport: Sport,
+    args: Sequence[str],
+    preset: Mapping[str, Any],
+    state: GameState,
+    known: Mapping[str, rosters.Roster],
+) -> list[str]:
+    """Shirt numbers as names: ``#10`` always, a bare ``10`` where no number is expected."""
+    side = preset.get("team") or next(
+        (s for w in args[:1] if (s := side_of(w, state)) is not None), None
+    )
+    numbers = [f.name for f in fields_of(schema) if f.kind in ("int", "float")]
+    if kind == "score" and ("points" in preset or len(sport.points) == 1):
+        numbers = [n for n in numbers if n != "points"]
+    bare = not [n for n in numbers if n not in preset]
+    if "player" not in {f.name for f in fields_of(schema)}:
+        return list(args)
+    roster = known.get(side) if isinstance(side, str) else None
+    return [rosters.shirt(w, roster, bare) or w for w in args]
+
+
+def _check_flags(sport: Sport, data: Mapping[str, Any]) -> None:
+    """An own goal or a penalty goal only where the sport has them (not ``h2 og``)."""
+    for flag in ("own_goal", "penalty"):
+        if data.get(flag) and sport.name not in FLAG_SPORTS[flag]:
+            raise CommandError(f"a {sport.name} score cannot be {flag.replace('_', ' ')}")
 
 
 def resolve(words: Sequence[str], sport: Sport) -> tuple[str, dict[str, Any], list[str]]:
@@ -227,6 +316,28 @@ def resolve(words: Sequence[str], sport: Sport) -> tuple[str, dict[str, Any], li
     return kind, preset, args
 
 
+def _is_ball(words: Sequence[str]) -> bool:
+    head = words[0].lower()
+    return head in ("b", "delivery") or bool(cricket.BALL_WORDS.match(head))
+
+
+def _ball(
+    words: Sequence[str], game_id: str, state: GameState, kinds: Mapping[str, Any], now: Crease
+) -> Emit:
+    """One cricket ball in its short form (see ``crease``); ``key=value`` sets any field."""
+    rest = list(words[1:] if words[0].lower() in ("b", "delivery") else words)
+    keyed = [w for w in rest if "=" in w and not w.startswith("=")]
+    plain = [w for w in rest if w not in keyed]
+    fields = fill("delivery", kinds["delivery"], keyed, state) if keyed else {}
+    data = cricket.delivery(plain, now, fields)
+    data = fill("delivery", kinds["delivery"], [], state, data)
+    try:
+        check_delivery(msgspec.convert(data, DeliveryData))
+    except RuleViolation as exc:
+        raise CommandError(exc.message) from None
+    return Emit(game_id, "delivery", data, event_text("delivery", data, state))
+
+
 def _scoring_kind(sport: Sport, kinds: Mapping[str, Any]) -> str:
     for kind in ("score", "point"):
         if kind in kinds:
@@ -261,67 +372,3 @@ def _clock(args: Sequence[str], game_id: str, state: GameState, kinds: Mapping[s
     data = {"running": running, "seconds": parse_clock(rest[0])}
     data = fill("clock.set", kinds["clock.set"], [], state, data)
     return Emit(game_id, "clock.set", data, event_text("clock.set", data, state))
-
-
-def _seq(args: Sequence[str], usage: str) -> int:
-    if not args or not args[0].isdigit():
-        raise CommandError(f"{usage} (log shows the seq numbers)")
-    return int(args[0])
-
-
-def _correctable(seq: int, game_id: str, ctx: Context) -> None:
-    target = ctx.model.logged(game_id, seq)
-    if target is not None and target.kind in NOT_UNDOABLE:
-        raise CommandError(f"event {seq} is a {target.kind}; it cannot be corrected")
-    if seq in ctx.model.voided(game_id):
-        raise CommandError(f"event {seq} is already voided")
-
-
-def _undo(args: Sequence[str], game_id: str, state: GameState, ctx: Context) -> Emit:
-    if args:
-        raise CommandError("undo takes no words; void SEQ voids an older event")
-    target = ctx.model.undo_target(game_id)
-    label = target.label(state)
-    data: dict[str, Any] = {"action": "void"}
-    if target.seq is not None:
-        data = {"target": target.seq, "action": "void"}
-    return Emit(game_id, "correction", data, f"undo {label}", ref=target.ref, undone=label)
-
-
-def _void(args: Sequence[str], game_id: str, state: GameState, ctx: Context) -> Emit:
-    seq = _seq(args, "void SEQ")
-    if len(args) > 1:
-        raise CommandError("void SEQ takes one number")
-    _correctable(seq, game_id, ctx)
-    target = ctx.model.logged(game_id, seq)
-    label = f"seq {seq}" + (f" {event_text(target.kind, target.data, state)}" if target else "")
-    data = {"target": seq, "action": "void"}
-    return Emit(game_id, "correction", data, f"void {label}", undone=label)
-
-
-def _amend(args: Sequence[str], game_id: str, state: GameState, ctx: Context) -> Emit:
-    """``amend SEQ key=value…`` changes fields; ``amend SEQ <command>`` retypes the event."""
-    seq = _seq(args, "amend SEQ key=value… or amend SEQ <the event retyped>")
-    rest = list(args[1:])
-    if not rest:
-        raise CommandError("amend SEQ key=value… or amend SEQ <the event retyped>")
-    _correctable(seq, game_id, ctx)
-    target = ctx.model.logged(game_id, seq)
-    sport = _sport(state, ctx.model.sports)
-    if all("=" in w for w in rest):
-        if target is None:
-            raise CommandError(f"event {seq} is not loaded here; retype it: amend {seq} h2 …")
-        kinds = kinds_of(sport)
-        if target.kind not in kinds:
-            raise CommandError(f"event {seq} is a {target.kind}; it cannot be amended")
-        kind, data = target.kind, fill(target.kind, kinds[target.kind], rest, state, target.data)
-    else:
-        retyped = event(rest, game_id, state, ctx.model.sports)
-        if target is not None and retyped.kind != target.kind:
-            raise CommandError(f"event {seq} is a {target.kind}, not a {retyped.kind}")
-        kind, data = retyped.kind, retyped.data
-    if kind == "score":
-        _check_points(sport, data)
-    correction = {"target": seq, "action": "amend", "data": data}
-    summary = f"amend seq {seq} to {event_text(kind, data, state)}"
-    return Emit(game_id, "correction", correction, summary)

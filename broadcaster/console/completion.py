@@ -15,11 +15,19 @@ from collections.abc import Callable, Iterable, Iterator
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
-from broadcaster.console.commands import ALIASES, LOCAL, QUIT_WORDS, Context, kinds_of, resolve
+from broadcaster.console.commands import (
+    ALIASES,
+    CREASE_WORDS,
+    LOCAL,
+    QUIT_WORDS,
+    Context,
+    kinds_of,
+    resolve,
+)
 from broadcaster.console.helptext import PAGES
 from broadcaster.console.words import FLAG_WORDS, CommandError, Field, fields_of, side_of
 
-GAME_WORDS = ("new", "use", "undo", "void", "amend", "ev", "clock", "score")
+GAME_WORDS = ("new", "use", "undo", "void", "amend", "restore", "ev", "clock", "score", "roster")
 
 
 def _offer(options: Iterable[str], typed: str, meta: str = "") -> Iterator[Completion]:
@@ -68,6 +76,10 @@ class ConsoleCompleter(Completer):
             kinds = kinds_of(sport)
             words += [a for a, spec in ALIASES.items() if any(k in kinds for k in spec.kinds)]
             words += list(kinds)
+            if "delivery" in kinds:
+                words += sorted(CREASE_WORDS)
+            elif kinds.keys() & {"score", "point"}:
+                words.append("sub")
             if "score" in kinds and sport.points != {1}:
                 words += [f"{side}{p}" for side in "ha" for p in sorted(sport.points)]
         return words

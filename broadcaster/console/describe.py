@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from broadcaster.console.crease import ball_text
 from broadcaster.protocol import GameState
 from broadcaster.sports.base import (
     clock_text,
@@ -29,7 +30,9 @@ def event_text(kind: str, data: Mapping[str, Any], state: GameState | None) -> s
         return f"new game {home.get('short', '?')} v {away.get('short', '?')}"
     if kind == "correction":
         target = data.get("target", "?")
-        return f"{data.get('action', 'correct')} seq {target}"
+        return f"{data.get('action', 'correct')} event {target}"
+    if kind == "delivery":
+        return ball_text(data)
     if kind == "clock.set":
         seconds = data.get("seconds")
         at = "" if seconds is None else f" {clock_text(float(seconds))}"
@@ -76,8 +79,10 @@ def clock_line(state: GameState, now: float) -> str:
     """``Q3 7:11 ▶`` (running) or ``Q3 7:11 ■`` (stopped); empty before the game."""
     if state.period.number == 0:
         return ""
-    clock = clock_text(state.clock.value(now))
-    mark = "▶" if state.clock.running else "■"
+    value = state.clock.value(now)
+    clock = clock_text(value)
+    ran_out = state.clock.direction == "down" and value <= 0
+    mark = "▶" if state.clock.running and not ran_out else "■"  # not ▶ at 0:00
     return f"{state.period.label} {clock} {mark}"
 
 

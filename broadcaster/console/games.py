@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from broadcaster.console.model import Model
-from broadcaster.console.words import CommandError
+from broadcaster.console.words import CommandError, NotYet
 from broadcaster.errors import RuleViolation
 from broadcaster.protocol import GameState
 from broadcaster.sports.base import (
@@ -35,6 +35,8 @@ def use(args: Sequence[str], model: Model) -> str:
         matches = [g for g in ids if low in g.lower()]
     if len(matches) == 1:
         return matches[0]
+    if not matches and model.generation == 0:
+        raise NotYet(f"no game {word!r} yet: the broadcaster's games have not arrived")
     if not matches:
         raise CommandError(f"no game {word!r}; games: {', '.join(ids) or 'none yet'}")
     raise CommandError(f"{word!r} could be {', '.join(matches)}; say which")
@@ -48,8 +50,20 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def new(args: Sequence[str], model: Model, today: date) -> tuple[str, dict[str, Any]]:
-    """``new SPORT LEAGUE HOME AWAY [id=…] [venue=…] [start=…]``: the game id and its data."""
+def same_game(state: GameState | None, data: Mapping[str, Any]) -> bool:
+    """Whether a game is the one ``data`` would create: same sport, league and teams."""
+    return state is not None and (
+        state.sport, state.league, state.home.short, state.away.short, state.home.name,
+        state.away.name,
+    ) == (
+        data["sport"], data["league"], data["home"]["short"], data["away"]["short"],
+        data["home"]["name"], data["away"]["name"],
+    )  # fmt: skip
+
+
+def new(args: Sequence[str], model: Model, today: date) -> tuple[str, dict[str, Any] | None]:
+    """``new SPORT LEAGUE HOME AWAY [id=…] [venue=…] [start=…]``: the game id and its data
+    (None: the same game exists already, today or with that id, and is meant)."""
     options: dict[str, str] = {}
     positional: list[str] = []
     for word in args:
@@ -77,6 +91,8 @@ def new(args: Sequence[str], model: Model, today: date) -> tuple[str, dict[str, 
         data["start"] = _start_time(options["start"])
     game_id = options.get("id") or _game_id(data, model, today)
     if game_id in model.game_ids():
+        if same_game(model.state(game_id), data):
+            return game_id, None  # typed again (a script run again): that game, not a second
         raise CommandError(f"game {game_id} exists already; use {game_id}")
     if not 0 < len(game_id) <= 128:
         raise CommandError("a game id is 1 to 128 characters")
@@ -101,17 +117,13 @@ def _start_time(text: str) -> float:
 
 
 def _game_id(data: Mapping[str, Any], model: Model, today: date) -> str:
-    base = "-".join(
-        _slug(part)
-        for part in (
-            data["league"],
-            today.strftime("%Y%m%d"),
-            data["home"]["short"],
-            data["away"]["short"],
-        )
-    )
+    """LEAGUE-DAY-HOME-AWAY, the day the game starts (start=…) or today; -2… for a second
+    game of the same teams that day, never for the same game typed again."""
+    day = datetime.fromtimestamp(data["start"]).date() if data.get("start") else today
+    parts = (data["league"], day.strftime("%Y%m%d"), data["home"]["short"], data["away"]["short"])
+    base = "-".join(_slug(part) for part in parts)
     taken = set(model.game_ids())
     game_id, n = base, 2
-    while game_id in taken:
+    while game_id in taken and not same_game(model.state(game_id), data):
         game_id, n = f"{base}-{n}", n + 1
     return game_id

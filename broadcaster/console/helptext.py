@@ -23,8 +23,10 @@ clock    go · stop · clock M:SS [go|stop]        (go 5:32 and stop 5:32 set it
 scores   h3 a2 (with points) · h a (one-point sports) · +3 h PLAYER · goal TEAM [PLAYER] [og] [pen]
 plays    play [TEAM] [PLAYER:] TEXT
 sport    every kind of the sport by name: help kinds · ev KIND key=value…
-fix      undo · void SEQ · amend SEQ key=value… · amend SEQ <the event retyped>
-console  log [N] · pending · help COMMAND · quit
+fix      undo · void N · restore N · amend N key=value… · amend N <the event retyped>
+teams    roster TEAM 10=NAME … (or file=PATH) · g h 10 / #10 (shirt numbers) · sub TEAM ON for OFF
+cricket  0-6 . · 1wd · nb 4nb · 2b 1lb · W KIND [NAME] [b BOWLER] · bat NAME · bowler NAME · swap
+console  log [N] · pending · help COMMAND · quit · F2 hotkeys (help hotkeys)
 A team is h/home, a/away or its short name. Tab completes commands, games, teams, players.
 Nothing is lost offline: events queue on disk and go out in order when the broadcaster is back."""
 
@@ -62,18 +64,45 @@ start · ps [N] · end · final
   end: the period in progress ends; final: the game is over.""",
     "undo": """\
 undo
-  Voids the newest event of the current game still in effect (not a game creation,
-  not a correction) by publishing a correction; undo again voids the one before.
-  Works on queued events too. The toolbar shows what was undone.""",
-    "void": "void SEQ\n  Voids event SEQ of the current game (log shows the numbers).",
+  Takes back your newest event of the current game still in effect by publishing a
+  correction (undo again: the one before); after a void, undo restores the event.
+  Only your own events: another operator's are voided with void N. Works on queued
+  events too. The toolbar shows what was undone.""",
+    "void": """\
+void N
+  Voids event N of the current game (log shows the numbers). Another operator's event,
+  or a score with scores after it, is voided only after you answer yes.""",
+    "restore": """\
+restore N
+  Publishes voided event N again, with the time and game clock it had.""",
     "amend": """\
-amend SEQ key=value…   ·   amend SEQ <the event retyped>
-  Replaces event SEQ's data: amend 42 points=2, or amend 42 h2 Tatum.""",
+amend N key=value…   ·   amend N <the event retyped>
+  Replaces event N's data: amend 42 points=2, or amend 42 h2 Tatum.""",
+    "roster": """\
+roster TEAM 10=Messi 11="Di María" …   ·   roster TEAM file=lineup.txt   ·   roster TEAM
+  A team's line-up (a file has a NUMBER NAME a line). Then g a 10, g a #10, h2 0 name
+  the player by shirt number, a name is spelled as in the line-up (Wall: J. Wall),
+  and a player who is not in the team's line-up is stored with a warning.""",
+    "sub": """\
+sub TEAM ON for OFF
+  A substitution (names or shirt numbers): a play event every client sees;
+  the player who went off is flagged if credited later. sub h 9 for 10""",
+    "hotkeys": """\
+F2 turns hotkey mode on and off: one key per common event and team, then the player's
+  shirt number (sent when it can only be one player; Space sends it as typed). z undo,
+  g go, x stop, : one ordinary line. F2 shows the keys of the sport.""",
+    "cricket": """\
+[b] RUNS · . · Nwd · nb · Nnb · Nb · Nlb · Npen · W KIND [NAME] [b BOWLER] [out BATTER]
+  One ball: 4 (four off the bat), . (a dot ball), 1wd (a wide), 5wd (wide to the rope),
+  4nb (a no-ball hit for four), nb 2b, 1lb, W bowled, W caught Root b Willey,
+  1 W run out Pollard out Gayle. bat "JJ Roy" "AD Hales" sets striker and non-striker,
+  bat NAME fills the gap after a wicket, bowler NAME starts an over, swap changes ends.
+  The console keeps them from ball to ball.""",
     "ev": """\
 ev KIND key=value…
   Any event kind of the current sport, field by field: ev foul team=home type=technical.
   help kinds lists the kinds and their fields.""",
-    "log": "log [N]\n  The current game's last N events (default 15) with their seq numbers.",
+    "log": "log [N]\n  The current game's last N events (default 15), numbered in the game.",
     "pending": "pending\n  The events waiting in the on-disk queue, oldest first.",
     "quit": "quit · exit · Ctrl-D\n  Leaves; queued events stay on disk and go out next time.",
 }
@@ -86,6 +115,7 @@ TOPIC_OF: Final[dict[str, str]] = {
     "period.end": "flow",
     "game.end": "flow",
     "pl": "play",
+    **{w: "cricket" for w in ("b", "delivery", "bat", "bowler", "swap", "w", "wd", "nb")},
     "exit": "quit",
     "help": "help",
 }

@@ -54,6 +54,11 @@ log = logging.getLogger("broadcaster.console")
 TRANSIENT: Final = frozenset({"internal", "rate_limited"})
 HISTORY_LIMIT: Final = 1000
 OPEN_TIMEOUT: Final = 5.0
+# a frozen broadcaster or a silent network drop keeps the TCP connection open: ask
+PING_INTERVAL: Final = 2.0  # a ping every 2 s,
+PING_TIMEOUT: Final = 3.0  # and no pong within 3 s closes the link
+CLOSE_TIMEOUT: Final = 1.0  # a dead peer will not answer a close either
+ACK_DEAD: Final = 5.0  # an event unanswered this long: the link is dead, reconnect and resend
 
 
 class Backoff:
@@ -83,6 +88,9 @@ async def open_link(url: str, token: str | None) -> ClientConnection:
         subprotocols=[Subprotocol(SUBPROTOCOL)],
         user_agent_header=f"scorecast-console/{__version__}",
         open_timeout=OPEN_TIMEOUT,
+        ping_interval=PING_INTERVAL,
+        ping_timeout=PING_TIMEOUT,
+        close_timeout=CLOSE_TIMEOUT,
     )
 
 
@@ -145,6 +153,7 @@ class Publisher:
         self.url, self.token, self.outbox, self.listener = url, token, outbox, listener
         self.status = Status("connecting")
         self._wake = asyncio.Event()
+        self._sent_at: dict[str, float] = {}  # publish id -> when it was sent (monotonic)
 
     def wake(self) -> None:
         """Something was queued or answered: look at the outbox again."""
@@ -161,14 +170,18 @@ class Publisher:
         hello = parse_server_message(await ws.recv())
         log.debug("publishing to %s: %s", self.url, hello)
         in_flight: deque[tuple[Queued, dict[str, Any]]] = deque()
-        sender = asyncio.create_task(self._send(ws, in_flight))
-        receiver = asyncio.create_task(self._receive(ws, in_flight))
+        self._sent_at.clear()
+        tasks = {
+            asyncio.create_task(self._send(ws, in_flight)),
+            asyncio.create_task(self._receive(ws, in_flight)),
+            asyncio.create_task(self._watch(in_flight)),
+        }
         try:
-            done, _ = await asyncio.wait({sender, receiver}, return_when=FIRST_COMPLETED)
+            done, _ = await asyncio.wait(tasks, return_when=FIRST_COMPLETED)
         finally:
-            for task in (sender, receiver):
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(sender, receiver, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
         for task in done:
             task.result()  # the reason this session ended, if it failed
 
@@ -185,8 +198,20 @@ class Publisher:
                 if self.outbox.refusal_of(entry.id) is None:  # its target is not acked yet
                     await self._wake.wait()
                 continue
-            await ws.send(encode(Publish(entry.id, entry.game_id, entry.kind, data)), text=True)
+            at = entry.at if entry.at > 0 else None
+            message = Publish(entry.id, entry.game_id, entry.kind, data, at, entry.clock)
+            await ws.send(encode(message), text=True)
+            self._sent_at[entry.id] = time.monotonic()
             in_flight.append((entry, data))
+
+    async def _watch(self, in_flight: deque[tuple[Queued, Any]]) -> None:
+        """An answer that does not come means a dead link, even if TCP says otherwise."""
+        while True:
+            await asyncio.sleep(ACK_DEAD / 10)
+            if in_flight:
+                sent = self._sent_at.get(in_flight[0][0].id, time.monotonic())
+                if time.monotonic() - sent > ACK_DEAD:
+                    raise Retry(f"no answer from the broadcaster for {ACK_DEAD:.0f} s")
 
     def _resolve(self, entry: Queued) -> dict[str, Any] | None:
         """The data to send; an undo of a queued event gets that event's seq as target."""
@@ -233,9 +258,10 @@ class FeedLink:
         model: Model,
         on_change: Callable[[], None],
         on_status: Callable[[Status], None],
+        on_event: Callable[[Event], None] = lambda ev: None,
     ) -> None:
         self.url, self.token, self.model = url, token, model
-        self.on_change, self.on_status = on_change, on_status
+        self.on_change, self.on_status, self.on_event = on_change, on_status, on_event
         self.status = Status("connecting")
         self.skew = 0.0  # broadcaster clock − ours
         self.game: str | None = None  # the game whose history matters
@@ -288,6 +314,7 @@ class FeedLink:
         model = self.model
         if isinstance(msg, Event):
             model.on_event(msg)
+            self.on_event(msg)
         elif isinstance(msg, Snapshot):
             model.on_snapshot(msg)
             self._streaming = True

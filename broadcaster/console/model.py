@@ -16,11 +16,12 @@ are named by their publish id (``ref``) until their ack gives the ``seq``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
+from broadcaster.console.crease import Crease, fold
 from broadcaster.console.describe import event_text
-from broadcaster.console.words import CommandError
+from broadcaster.console.words import CommandError, NotYet
 from broadcaster.errors import RuleViolation
 from broadcaster.protocol import Event, GameState, History, Resume, Snapshot
 from broadcaster.sports.base import (
@@ -48,6 +49,10 @@ class Logged:
     seq: int
     kind: str
     data: Mapping[str, Any]
+    number: int | None = None  # its place in its game (game_seq), when the feed said it
+    by: str | None = None  # the operator who published it, when the broadcaster names them
+    at: float | None = None
+    clock: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,20 +64,44 @@ class Queued:
     kind: str
     data: Mapping[str, Any]
     text: str = ""
-    at: float = 0.0
+    at: float = 0.0  # when it was typed (the broadcaster's clock, as the console knows it)
     ref: str | None = None
+    clock: float | None = None  # the game clock's reading then
 
 
 @dataclass(frozen=True, slots=True)
 class UndoTarget:
+    """What an undo takes back: an event to void, or (``restore``) a voided one to bring back."""
+
     kind: str
     data: Mapping[str, Any]
     seq: int | None = None
     ref: str | None = None
+    number: int | None = None  # the event's number in its game
+    restore: bool = False
+    at: float | None = None
+    clock: float | None = None
 
     def label(self, state: GameState | None) -> str:
-        where = f"seq {self.seq}" if self.seq is not None else "queued"
+        where = f"event {self.number}" if self.number is not None else "queued"
         return f"{where} {event_text(self.kind, self.data, state)}"
+
+
+def player_side(data: Mapping[str, Any]) -> Any:
+    """The side an event's player plays for: an own goal's scorer is on the other one."""
+    side = data.get("team")
+    if data.get("own_goal") and side in ("home", "away"):
+        return "away" if side == "home" else "home"
+    return side
+
+
+def is_undo(q: Queued) -> bool:
+    """A correction typed as ``undo``: another undo goes further back, it does not restore."""
+    return q.kind == "correction" and q.text.split()[:1] == ["undo"]
+
+
+def _logged(ev: Event) -> Logged:
+    return Logged(ev.seq, ev.kind, ev.data, ev.game_seq, ev.by, ev.at, ev.clock)
 
 
 @dataclass
@@ -85,12 +114,15 @@ class GameRecord:
     amended: dict[int, Mapping[str, Any]] = field(default_factory=dict)  # seq -> new data
 
     def add(self, logged: Logged) -> None:
+        known = self.events.get(logged.seq)
+        if known is not None and logged.number is None:  # an ack: keep what the feed said
+            logged = replace(logged, number=known.number, by=known.by)
         self.events[logged.seq] = logged
         data = logged.data
         target, new = data.get("target"), data.get("data")
         if data.get("action") == "amend" and isinstance(target, int) and isinstance(new, dict):
             self.amended[target] = new
-        player, side = data.get("player"), data.get("team")
+        player, side = data.get("player"), player_side(data)
         if isinstance(player, str) and player and side in self.players:
             self.players[side].add(player)
 
@@ -98,8 +130,19 @@ class GameRecord:
         """Event ``seq`` as it stands now: with its latest amendment, if any."""
         logged = self.events.get(seq)
         if logged is not None and seq in self.amended:
-            return Logged(seq, logged.kind, self.amended[seq])
+            return replace(logged, data=self.amended[seq])
         return logged
+
+    def number(self, seq: int) -> int:
+        """Event ``seq``'s number in its game: the feed's ``game_seq``, else its place here."""
+        logged = self.events.get(seq)
+        if logged is not None and logged.number is not None:
+            return logged.number
+        return len([s for s in self.events if s <= seq])
+
+    def seq_of(self, number: int) -> int | None:
+        """The seq of the game's event ``number`` (as ``log`` shows it), if it is here."""
+        return next((s for s in sorted(self.events) if self.number(s) == number), None)
 
     def newer(self, state: GameState) -> None:
         if self.state is None or state.seq >= self.state.seq:
@@ -116,14 +159,18 @@ class Model:
         self.games: dict[str, GameRecord] = {}
         self.queued: dict[str, Queued] = {}  # in the order they will be sent
         self.acked: dict[str, int] = {}  # publish id -> seq, for queued undos of them
+        self.mine: set[int] = set()  # the seqs this console published (undo voids only these)
+        self.undos: set[int] = set()  # the corrections among them typed as undo (not void N)
         self.generation = 0  # bumped by each snapshot; older history replies are stale
+        self.crease_set: dict[str, tuple[int, Crease]] = {}  # game -> (balls then, crease)
+        self.rosters: dict[str, dict[str, dict[str, str]]] = {}  # game -> side -> number -> name
 
     # ------------------------------------------------------------------ the feed
 
     def resume(self, epoch: str) -> Resume | None:
         """Where to resume from on a broadcaster with ``epoch``; forgets a foreign journal."""
         if self.epoch != epoch:
-            self.epoch, self.seq, self.games = epoch, 0, {}
+            self.epoch, self.seq, self.games, self.mine, self.undos = epoch, 0, {}, set(), set()
             return None
         return Resume(epoch, self.seq) if self.seq else None
 
@@ -138,7 +185,7 @@ class Model:
     def on_event(self, ev: Event) -> None:
         self.seq = max(self.seq, ev.seq)
         record = self.games.setdefault(ev.game_id, GameRecord())
-        record.add(Logged(ev.seq, ev.kind, ev.data))
+        record.add(_logged(ev))
         record.newer(ev.state)
 
     def on_history(self, hist: History, generation: int) -> None:
@@ -146,7 +193,7 @@ class Model:
             return
         record = self.games.setdefault(hist.game_id, GameRecord())
         for ev in hist.events:
-            record.add(Logged(ev.seq, ev.kind, ev.data))
+            record.add(_logged(ev))
         if hist.events:
             record.newer(hist.events[0].state)
         record.loaded = True
@@ -165,9 +212,12 @@ class Model:
         """Our event is stored as ``seq``; ``data`` as it was sent (a ``ref`` resolved)."""
         item = self.queued.pop(pub_id, None)
         self.acked[pub_id] = seq
+        self.mine.add(seq)
+        if item is not None and is_undo(item):
+            self.undos.add(seq)
         record = self.games.setdefault(state.game_id, GameRecord())
         if item is not None:
-            record.add(Logged(seq, item.kind, data))
+            record.add(Logged(seq, item.kind, data, at=item.at, clock=item.clock))
         record.newer(state)
 
     def on_refused(self, pub_id: str) -> None:
@@ -207,7 +257,7 @@ class Model:
                 names |= record.players.get(s, set())
         for q in self.queued_for(game_id):
             player = q.data.get("player")
-            if isinstance(player, str) and player and q.data.get("team") in sides:
+            if isinstance(player, str) and player and player_side(q.data) in sides:
                 names.add(player)
         return sorted(names)
 
@@ -218,16 +268,27 @@ class Model:
     def describe(
         self, game_id: str, kind: str, data: Mapping[str, Any], state: GameState | None
     ) -> str:
-        """An event in words; a correction also names the event it corrects."""
-        text = event_text(kind, data, state)
-        target = data.get("target") if kind == "correction" else None
+        """An event in words; a correction names the event it corrects by its number."""
+        if kind != "correction":
+            return event_text(kind, data, state)
+        target, action = data.get("target"), data.get("action", "correct")
         logged = self.logged(game_id, target) if isinstance(target, int) else None
+        if logged is None:
+            return f"{action} event {target if isinstance(target, int) else '?'}"
+        text = f"{action} event {self.games[game_id].number(logged.seq)}"
         new = data.get("data")
-        if logged is not None and data.get("action") == "amend" and isinstance(new, dict):
-            text += f" to {event_text(logged.kind, new, state)}"
-        elif logged is not None:
-            text += f" ({event_text(logged.kind, logged.data, state)})"
-        return text
+        if action == "amend" and isinstance(new, dict):
+            return f"{text} to {event_text(logged.kind, new, state)}"
+        return f"{text} ({event_text(logged.kind, logged.data, state)})"
+
+    def queued_text(self, q: Queued, state: GameState | None) -> str:
+        """A queued event in words; an undo of a queued event names that event."""
+        target = self.queued.get(q.ref) if q.ref is not None else None
+        if target is not None:
+            return f"void (queued {event_text(target.kind, target.data, state)})"
+        if q.ref is not None and q.ref in self.acked:
+            return self.describe(q.game_id, q.kind, {**q.data, "target": self.acked[q.ref]}, state)
+        return self.describe(q.game_id, q.kind, q.data, state)
 
     def voided(self, game_id: str) -> set[int]:
         record = self.games.get(game_id)
@@ -239,27 +300,91 @@ class Model:
             if ev.kind == "correction" and ev.data.get("action") == "void"
         }
 
+    def in_effect(self, game_id: str) -> list[tuple[str, Mapping[str, Any]]]:
+        """The game's events that count, oldest first: stored (as amended), then queued."""
+        out: list[tuple[str, Mapping[str, Any]]] = []
+        record = self.games.get(game_id)
+        if record is not None:
+            voided = self.voided(game_id)
+            for seq in sorted(record.events):
+                ev = record.event(seq) or record.events[seq]
+                if ev.kind not in NOT_UNDOABLE and seq not in voided:
+                    out.append((ev.kind, ev.data))
+        queued = self.queued_for(game_id)
+        undone = {q.ref for q in queued if q.ref}
+        out += [
+            (q.kind, q.data) for q in queued if q.kind not in NOT_UNDOABLE and q.id not in undone
+        ]
+        return out
+
+    def crease(self, game_id: str) -> Crease:
+        """Who bats and bowls now in a cricket game: the innings so far, and what was set since."""
+        events = [e for e in self.in_effect(game_id) if e[0] in ("delivery", "period.start")]
+        set_at, crease = self.crease_set.get(game_id, (-1, Crease()))
+        return crease if set_at == len(events) else fold(events)
+
+    def set_crease(self, game_id: str, crease: Crease) -> None:
+        """``bat``/``bowler``/``swap``: kept until the next ball carries the names."""
+        events = [e for e in self.in_effect(game_id) if e[0] in ("delivery", "period.start")]
+        self.crease_set[game_id] = (len(events), crease)
+
     def undo_target(self, game_id: str) -> UndoTarget:
-        """The event ``undo`` voids now, or ``CommandError`` saying why there is none."""
+        """What ``undo`` takes back now: this console's newest event still in effect (voided),
+        or its newest void (restored); else ``CommandError`` saying why there is none.
+
+        Only this console's own events: another operator's are theirs to undo."""
         queued = self.queued_for(game_id)
         undone_refs = {q.ref for q in queued if q.ref}
+        for q in reversed(queued):
+            if q.id in undone_refs or q.kind == "game.create":
+                continue
+            if q.kind != "correction":
+                return UndoTarget(q.kind, q.data, ref=q.id)
+            if is_undo(q):
+                continue  # undo again goes further back
+            restored = self._voided_by(game_id, q.data, q.ref)
+            if restored is not None:
+                return restored
+        record = self.games.get(game_id)
+        if record is None or not record.loaded:
+            raise NotYet(
+                "the game's past events are not loaded yet (is the broadcaster reachable?); "
+                "use void N"
+            )
         voided = self.voided(game_id)
-        for q in queued:
+        for q in queued:  # a queued void of a stored event counts already
             if q.kind == "correction" and q.data.get("action") == "void":
                 target = self.acked.get(q.ref) if q.ref else q.data.get("target")
                 if isinstance(target, int):
                     voided.add(target)
-        for q in reversed(queued):
-            if q.kind not in NOT_UNDOABLE and q.id not in undone_refs:
-                return UndoTarget(q.kind, q.data, ref=q.id)
-        record = self.games.get(game_id)
-        if record is None or not record.loaded:
-            raise CommandError(
-                "the game's past events are not loaded yet (is the broadcaster reachable?); "
-                "use void SEQ"
-            )
         for seq in sorted(record.events, reverse=True):
             ev = record.event(seq) or record.events[seq]
-            if ev.kind not in NOT_UNDOABLE and seq not in voided:
-                return UndoTarget(ev.kind, ev.data, seq=seq)
-        raise CommandError("nothing to undo in this game")
+            if seq not in self.mine or seq in voided or ev.kind == "game.create":
+                continue
+            if ev.kind != "correction":
+                return UndoTarget(ev.kind, ev.data, seq=seq, number=record.number(seq))
+            if seq in self.undos:
+                continue
+            restored = self._voided_by(game_id, ev.data, None)
+            if restored is not None:
+                return restored
+        raise CommandError(
+            "nothing of yours to undo in this game; void N voids another operator's event"
+        )
+
+    def _voided_by(
+        self, game_id: str, data: Mapping[str, Any], ref: str | None
+    ) -> UndoTarget | None:
+        """The event a void took out, to restore it; None for an amend."""
+        if data.get("action") != "void":
+            return None
+        if ref is not None and ref in self.queued:
+            q = self.queued[ref]
+            return UndoTarget(q.kind, q.data, restore=True, at=q.at, clock=q.clock)
+        target = self.acked.get(ref) if ref is not None else data.get("target")
+        logged = self.logged(game_id, target) if isinstance(target, int) else None
+        if logged is None:
+            return None
+        record = self.games[game_id]
+        return UndoTarget(logged.kind, logged.data, seq=target, number=record.number(logged.seq),
+                          restore=True, at=logged.at, clock=logged.clock)  # fmt: skip

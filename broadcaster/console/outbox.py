@@ -4,7 +4,7 @@ An append-only JSON Lines file. ``add`` writes one line and ``fsync``s it
 before it returns, so an event the console called queued survives a kill -9
 or a power cut. Records::
 
-    {"op":"add","id":…,"game_id":…,"kind":…,"data":{…},"text":…,"at":…,"ref":…}
+    {"op":"add","id":…,"game_id":…,"kind":…,"data":{…},"text":…,"at":…,"ref":…,"clock":…}
     {"op":"done","id":…,"seq":…}                  the broadcaster stored it
     {"op":"refused","id":…,"code":…,"message":…}  the broadcaster will not
 
@@ -50,6 +50,7 @@ class Record(msgspec.Struct, omit_defaults=True):
     seq: int | None = None
     code: str = ""
     message: str = ""
+    clock: float | None = None
 
 
 class OutboxError(LocalError):
@@ -126,7 +127,9 @@ class Outbox:
 
     def _replay(self, r: Record) -> None:
         if r.op == "add":
-            self._pending[r.id] = Queued(r.id, r.game_id, r.kind, r.data, r.text, r.at, r.ref)
+            self._pending[r.id] = Queued(
+                r.id, r.game_id, r.kind, r.data, r.text, r.at, r.ref, r.clock
+            )
         elif r.op == "done" and r.seq is not None:
             self._pending.pop(r.id, None)
             self._seqs[r.id] = r.seq
@@ -156,12 +159,16 @@ class Outbox:
         text: str = "",
         at: float = 0.0,
         ref: str | None = None,
+        clock: float | None = None,
+        id: str | None = None,
     ) -> Queued:
-        """Queue one event durably, under a new publish id; returns it once on disk."""
-        entry = Queued(
-            f"{self._prefix}-{next(self._ids)}", game_id, kind, dict(data), text, at, ref
-        )
-        record = Record("add", entry.id, game_id, kind, dict(data), text, at, ref)
+        """Queue one event durably, under a new publish id (or ``id``, if it is not queued
+        already: then that entry); returns it once on disk."""
+        if id is not None and id in self._pending:
+            return self._pending[id]
+        pub_id = id or f"{self._prefix}-{next(self._ids)}"
+        entry = Queued(pub_id, game_id, kind, dict(data), text, at, ref, clock)
+        record = Record("add", entry.id, game_id, kind, dict(data), text, at, ref, clock=clock)
         self._write(record, sync=True)
         self._pending[entry.id] = entry
         return entry

@@ -13,16 +13,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.filters import Condition
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import Output
 from prompt_toolkit.patch_stdout import patch_stdout
 from prompt_toolkit.shortcuts import print_formatted_text
 from prompt_toolkit.styles import Style
 
 from broadcaster.console.completion import ConsoleCompleter
-from broadcaster.console.session import Console, Note
+from broadcaster.console.hotkeys import HotKeys
+from broadcaster.console.notes import Note
+from broadcaster.console.session import Console
 
 STYLE = Style.from_dict(
     {
@@ -37,6 +42,7 @@ STYLE = Style.from_dict(
         "refused": "bold #ec7063",
         "error": "bold #ec7063",
         "info": "",
+        "warn": "bold #f5b041",
         "link": "#aed6f1",
     }
 )
@@ -65,11 +71,53 @@ def toolbar(console: Console) -> FormattedText:
     return FormattedText(styled)
 
 
-def prompt_text(console: Console) -> str:
+def prompt_text(console: Console, hot: HotKeys | None = None) -> str:
     state = console.model.state(console.current) if console.current else None
+    mode = " hot" if hot is not None and hot.on and not hot.typing else ""
     if state is None:
-        return "> "
-    return f"{state.home.short}-{state.away.short}> "
+        return f"{mode.strip()}> "
+    return f"{state.home.short}-{state.away.short}{mode}> "
+
+
+def act(console: Console, line: str, echo: Echo) -> bool:
+    """Submit one line and say what came of it at once; False once it says quit."""
+    outcome = console.submit(line)
+    if outcome.kind == "quit":
+        return False
+    if outcome.text:
+        echo(outcome.kind if outcome.kind == "error" else "info", outcome.text)
+    if outcome.warning:
+        echo("warn", outcome.warning)
+    return True
+
+
+def hot_bindings(console: Console, hot: HotKeys, echo: Echo) -> KeyBindings:
+    """F2 turns hotkeys on and off; while on, keys are events (see ``hotkeys``)."""
+    kb = KeyBindings()
+    keys_are_events = Condition(lambda: hot.on and not hot.typing)
+
+    @kb.add("f2")
+    def _toggle(event: KeyPressEvent) -> None:
+        state = console.model.state(console.current) if console.current else None
+        hot.sport = state.sport if state is not None else None
+        echo("info", hot.toggle())
+        event.app.current_buffer.text = ""
+
+    def press(event: KeyPressEvent, key: str) -> None:
+        rosters = console.model.rosters.get(console.current or "", {})
+        step = hot.press(key, rosters)
+        for line in step.send:
+            act(console, line, echo)
+        buffer = event.app.current_buffer
+        buffer.text, buffer.cursor_position = step.text, len(step.text)
+
+    @kb.add(Keys.Any, filter=keys_are_events)
+    def _key(event: KeyPressEvent) -> None:
+        press(event, event.data)
+
+    for name, key in (("enter", "enter"), ("escape", "escape"), ("backspace", "backspace")):
+        kb.add(name, filter=keys_are_events)(lambda event, key=key: press(event, key))
+    return kb
 
 
 def make_session(
@@ -77,6 +125,7 @@ def make_session(
     history: History,
     input: Input | None = None,
     output: Output | None = None,
+    key_bindings: KeyBindings | None = None,
 ) -> PromptSession[str]:
     return PromptSession(
         history=history,
@@ -87,6 +136,7 @@ def make_session(
         style=STYLE,
         input=input,
         output=output,
+        key_bindings=key_bindings,
     )
 
 
@@ -98,28 +148,32 @@ async def run_repl(
     output: Output | None = None,
     echo: Echo = print_echo,
     session: PromptSession[str] | None = None,
+    hot: HotKeys | None = None,
 ) -> int:
     """Prompt until ``quit`` or Ctrl-D; the links run meanwhile. Returns the exit code."""
+    hot = hot or HotKeys()
     if session is None:
         history: History = FileHistory(str(history_path)) if history_path else InMemoryHistory()
-        session = make_session(console, history, input, output)
+        bindings = hot_bindings(console, hot, echo)
+        session = make_session(console, history, input, output, bindings)
     console.on_change = session.app.invalidate
     console.notify = lambda note: _note(echo, note)
-    echo("info", f"Scorecast console on {console.url} · help for commands · Tab completes")
+    echo(
+        "info",
+        f"Scorecast console on {console.url} · help for commands · Tab completes · F2 hotkeys",
+    )
     guard = patch_stdout(raw=True) if echo is print_echo else contextlib.nullcontext()
     with guard:
         while True:
             try:
-                line = await session.prompt_async(lambda: prompt_text(console))
+                line = await session.prompt_async(lambda: prompt_text(console, hot))
             except KeyboardInterrupt:
                 continue  # Ctrl-C drops the line being typed, as in a shell
             except EOFError:
                 break
-            outcome = console.submit(line)
-            if outcome.kind == "quit":
+            hot.typing = False  # a line typed after ":" is done: keys are events again
+            if not act(console, line, echo):
                 break
-            if outcome.text:
-                echo(outcome.kind if outcome.kind == "error" else "info", outcome.text)
     waiting = len(console.outbox.pending())
     if waiting:
         echo("queued", f"{waiting} event(s) stay queued; they go out when the console runs again")

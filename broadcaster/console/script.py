@@ -11,11 +11,13 @@ queued stays in the outbox and goes out next time).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import sys
 from collections.abc import AsyncIterator, Callable
 from typing import IO
 
-from broadcaster.console.session import Console, Note
+from broadcaster.console.notes import Note
+from broadcaster.console.session import Console, Outcome
 
 Print = Callable[[str], None]
 
@@ -43,7 +45,11 @@ async def run_script(
     timeout: float | None = None,
     out: Print | None = None,
     err: Print | None = None,
+    same_ids: bool = False,
 ) -> int:
+    """Run the lines; ``same_ids``: a line publishes under an id made from the script so far,
+    so the same script run again publishes nothing twice (the broadcaster answers a repeated
+    id with its first ack) and goes on where it stopped."""
     out = out or _print_to(sys.stdout)
     err = err or _print_to(sys.stderr)
     refusals: list[str] = []
@@ -56,42 +62,60 @@ async def run_script(
             err(n.text)
 
     console.notify = note
-    number = 0
+    number, so_far = 0, hashlib.sha256()
     async for line in lines:
         number += 1
-        if line.split()[:1] == ["undo"]:  # it needs the game's past, which the feed loads
-            try:
-                await asyncio.wait_for(console.past_loaded(), timeout)
-            except TimeoutError:
-                return _gave_up(console, err)
-        outcome = console.submit(line)
+        where = f"{name}:{number}"
+        so_far.update(line.encode())
+        key = f"{so_far.hexdigest()[:24]}-{number}" if same_ids else None
+        why = ["no answer"]
+        try:
+            outcome = await asyncio.wait_for(_submit(console, line, key, why), timeout)
+        except TimeoutError:
+            return _gave_up(console, err, where, why[-1])
         if outcome.kind == "error":
-            err(f"{name}:{number}: {outcome.text} (nothing published)")
+            err(f"{where}: {outcome.text} (nothing published)")
             return 1
         if outcome.kind == "quit":
             break
         if outcome.kind == "shown":
             out(outcome.text)
+        if outcome.warning:
+            err(f"{where}: {outcome.warning}")
         if outcome.entry is None:
             continue
         try:
             reply = await asyncio.wait_for(console.reply(outcome.entry), timeout)
         except TimeoutError:
-            return _gave_up(console, err)
+            return _gave_up(console, err, where, "no answer to this line's event")
         if not reply.ok:
-            err(f"{name}:{number}: stopped at this refusal; nothing after it was published")
+            err(f"{where}: stopped at this refusal; nothing after it was published")
             return 1
     try:
         await asyncio.wait_for(console.drained(), timeout)
     except TimeoutError:
-        return _gave_up(console, err)
+        return _gave_up(console, err, f"{name}:{number}", "queued events not answered")
     return 1 if refusals else 0
 
 
-def _gave_up(console: Console, err: Print) -> int:
+async def _submit(console: Console, line: str, key: str | None, why: list[str]) -> Outcome:
+    """Submit the line once what it needs has arrived (the games, the game's past);
+    ``why`` collects what it is waiting for."""
+    if line.split()[:1] == ["log"]:
+        why.append("the game's past is not loaded yet")
+        await console.past_loaded()
+    while True:
+        outcome = console.submit(line, key)
+        if not outcome.waiting:
+            return outcome
+        why.append(outcome.text)
+        await console.changed()
+
+
+def _gave_up(console: Console, err: Print, where: str, why: str) -> int:
     waiting = len(console.outbox.pending())
     err(
-        f"gave up waiting for the broadcaster at {console.url}; {waiting} event(s) stay "
-        "queued and go out, once each, the next time the console runs"
+        f"{where}: gave up waiting for the broadcaster at {console.url} ({why}); "
+        f"{waiting} event(s) stay queued and go out, once each, the next time the console runs"
     )
     return 3

@@ -11,7 +11,7 @@ also be awaited (``reply``), which is how a script stops at a refusal.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -20,26 +20,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import msgspec
-
 from broadcaster.console import views
-from broadcaster.console.commands import Context, Emit, Quit, Show, Use, parse
+from broadcaster.console.commands import Context, Quit, SetCrease, Show, Use, parse
 from broadcaster.console.describe import event_text, score_line
+from broadcaster.console.emit import Confirm, Emit
 from broadcaster.console.links import FeedLink, Publisher
-from broadcaster.console.model import GameRecord, Model, Queued, Status
+from broadcaster.console.model import GameRecord, Model, Queued, Status, is_undo
+from broadcaster.console.notes import Note, Others
 from broadcaster.console.outbox import Outbox
-from broadcaster.console.words import CommandError
-from broadcaster.protocol import Ack, GameState
+from broadcaster.console.rosters import RosterCommand, parse_lines
+from broadcaster.console.saved import Saved, load_saved, save
+from broadcaster.console.words import CommandError, NotYet
+from broadcaster.protocol import Ack, Event
 from broadcaster.sports import SPORTS, Sport
 
 log = logging.getLogger("broadcaster.console")
-NoteLevel = Literal["ok", "queued", "refused", "error", "info", "link"]
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    level: NoteLevel
-    text: str
+LATE = 2.0  # seconds without a ✓ before the operator is warned
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,22 +54,8 @@ class Outcome:
     kind: Literal["queued", "shown", "error", "quit", "blank"]
     text: str = ""
     entry: Queued | None = None
-
-
-class Saved(msgspec.Struct):
-    """The current game and its last known state, so a restart offline can go on."""
-
-    current: str | None = None
-    state: GameState | None = None
-
-
-def load_saved(path: Path | None) -> Saved:
-    if path is None:
-        return Saved()
-    try:
-        return msgspec.json.decode(path.read_bytes(), type=Saved)
-    except (OSError, msgspec.DecodeError):
-        return Saved()
+    warning: str = ""  # queued, but the operator should check it
+    waiting: bool = False  # an error only until the broadcaster has sent what it needs
 
 
 class Console:
@@ -97,11 +79,19 @@ class Console:
         self.current = current or saved.current
         if saved.state is not None and saved.state.game_id == self.current:
             self.model.games[saved.state.game_id] = GameRecord(state=saved.state)
+        self.model.rosters = saved.rosters
+        self.model.epoch, self.model.mine, self.model.undos = (
+            saved.epoch, set(saved.mine), set(saved.undos)
+        )  # fmt: skip
         for entry in outbox.pending():
             self.model.queue(entry)
         self.undo_note = ""
+        self.confirming: Confirm | None = None  # a question waiting for yes
         self.publisher = Publisher(url, token, outbox, self)
-        self.feed = FeedLink(url, feed_token or token, self.model, self._changed, self._feed_link)
+        self.feed = FeedLink(
+            url, feed_token or token, self.model, self._changed, self._feed_link, self._seen
+        )
+        self.others = Others(self.model)
         self.feed.follow(self.current)
         self._waiters: dict[str, asyncio.Future[Reply]] = {}
         self._answers: dict[str, Reply] = {}
@@ -109,15 +99,36 @@ class Console:
         self._answered = asyncio.Event()
         self._change = asyncio.Event()
         self._was_online: bool | None = False  # None: told the operator it is offline
+        self._queued_at: dict[str, float] = {e.id: time.monotonic() for e in outbox.pending()}
+        self._late: set[str] = set()  # ids the operator was warned about
 
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        for coro in (self.publisher.run(), self.feed.run()):
+        for coro in (self.publisher.run(), self.feed.run(), self._watch_late()):
             task = loop.create_task(coro)
             task.add_done_callback(self._link_died)
             self._tasks.append(task)
+
+    async def _watch_late(self) -> None:
+        """Warn once about each event still without its ✓ after ``LATE`` seconds."""
+        while True:
+            await asyncio.sleep(LATE / 4)
+            now = time.monotonic()
+            late = [
+                e for e in self.outbox.pending()
+                if e.id not in self._late and now - self._queued_at.get(e.id, now) > LATE
+            ]  # fmt: skip
+            if late:
+                self._late.update(e.id for e in late)
+                what = ", ".join(e.text or e.kind for e in late)
+                self.notify(Note("warn", f"⚠ no ✓ after {LATE:.0f} s: {what}; it stays queued"))
+                self._changed()
+
+    def late(self) -> int:
+        """How many events wait for their ✓ longer than they should."""
+        return len([e for e in self.outbox.pending() if e.id in self._late])
 
     def _link_died(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
@@ -140,10 +151,18 @@ class Console:
     def context(self) -> Context:
         return Context(self.model, self.current, date.today())
 
-    def submit(self, line: str) -> Outcome:
-        """Act on one line typed (or read from a script)."""
+    def submit(self, line: str, key: str | None = None) -> Outcome:
+        """Act on one line typed (or read from a script); ``key`` makes its publish id."""
+        asked, self.confirming = self.confirming, None
+        if asked is not None:
+            if line.strip().lower() in ("yes", "y"):
+                return self._queue(asked.emit, f"{asked.emit.summary} (confirmed)", key)
+            if line.strip().lower() in ("no", "n", ""):
+                return Outcome("shown", f"not done: {asked.emit.summary}")
         try:
             cmd = parse(line, self.context())
+        except NotYet as exc:
+            return Outcome("error", exc.message, waiting=True)
         except CommandError as exc:
             return Outcome("error", exc.message)
         if cmd is None:
@@ -152,28 +171,76 @@ class Console:
             return Outcome("quit")
         if isinstance(cmd, Use):
             self._use(cmd.game_id)
-            return Outcome("shown", f"current game: {self._game_title(cmd.game_id)}")
+            note = f"; {cmd.note}" if cmd.note else ""
+            return Outcome("shown", f"current game: {self._game_title(cmd.game_id)}{note}")
         if isinstance(cmd, Show):
             return Outcome("shown", self.show(cmd))
-        return self._queue(cmd, line.strip())
+        if isinstance(cmd, Confirm):
+            self.confirming = cmd
+            return Outcome("shown", f"{cmd.question} (anything else: not done)")
+        if isinstance(cmd, RosterCommand):
+            return self._roster(cmd)
+        if isinstance(cmd, SetCrease):
+            self.model.set_crease(cmd.game_id, cmd.crease)
+            self._changed()
+            return Outcome("shown", cmd.crease.line())
+        return self._queue(cmd, line.strip(), key)
 
-    def _queue(self, emit: Emit, text: str) -> Outcome:
+    def _roster(self, cmd: RosterCommand) -> Outcome:
+        players = dict(cmd.players)
+        if cmd.path is not None:
+            try:
+                text = Path(cmd.path).expanduser().read_text(encoding="utf-8")
+                players.update(parse_lines(text, cmd.path))
+            except OSError as exc:
+                return Outcome("error", f"cannot read the line-up {cmd.path}: {exc.strerror}")
+            except CommandError as exc:
+                return Outcome("error", exc.message)
+        state = self.model.state(cmd.game_id)
+        team = state.team(cmd.side).short if state is not None else cmd.side
+        if not players:
+            shown = self.model.rosters.get(cmd.game_id, {}).get(cmd.side, {})
+            listing = " ".join(f"{n}={p}" for n, p in sorted(shown.items(), key=_number))
+            return Outcome("shown", f"{team}: {listing or 'no line-up loaded'}")
+        self.model.rosters.setdefault(cmd.game_id, {})[cmd.side] = players
+        self._save()
+        return Outcome("shown", f"{team} line-up: {len(players)} players")
+
+    def _queue(self, emit: Emit, text: str, key: str | None = None) -> Outcome:
+        now = self.now()
+        clock = emit.clock if emit.at is not None else self._game_clock(emit.game_id, now)
         entry = self.outbox.add(
-            emit.game_id, emit.kind, emit.data, text=text, at=self.now(), ref=emit.ref
-        )
+            emit.game_id, emit.kind, emit.data, text=text, at=emit.at or now, ref=emit.ref,
+            clock=clock, id=None if key is None else _script_id(emit.game_id, key),
+        )  # fmt: skip
         self.model.queue(entry)
+        self._queued_at[entry.id] = time.monotonic()
         if emit.kind == "game.create":
             self._use(emit.game_id)
         if emit.undone:
             self.undo_note = f"undone: {emit.undone}"
         self.publisher.wake()
         self._changed()
+        warning = f"⚠ {emit.warning}" if emit.warning else ""
         if self.publisher.status.state != "online":
             waiting = len(self.outbox.pending())
-            return Outcome("queued", f"queued (offline): {emit.summary} · {waiting} waiting", entry)
-        return Outcome("queued", "", entry)
+            text = f"queued (offline): {emit.summary} · {waiting} waiting"
+            return Outcome("queued", text, entry, warning)
+        return Outcome("queued", "", entry, warning)
+
+    def _game_clock(self, game_id: str, now: float) -> float | None:
+        """The game clock as the operator sees it now, sent with the event."""
+        state = self.model.state(game_id)
+        sport = self.model.sports.get(state.sport) if state is not None else None
+        if state is None or sport is None or state.period.number == 0:
+            return None
+        if not sport.spec(state).clock:  # cricket, tennis: no game clock
+            return None
+        return round(max(0.0, state.clock.value(now)), 3)
 
     def _use(self, game_id: str) -> None:
+        if game_id != self.current:
+            self.undo_note = ""  # it was about the other game
         self.current = game_id
         self.feed.follow(game_id)
         self._save()
@@ -215,11 +282,13 @@ class Console:
         what = self.model.describe(entry.game_id, entry.kind, data, ack.state)
         target = data.get("target") if data.get("action") == "void" else None
         logged = self.model.logged(entry.game_id, target) if isinstance(target, int) else None
-        if entry.kind == "correction" and logged is not None:  # the seq is known now
+        record = self.model.games[entry.game_id]
+        if entry.kind == "correction" and logged is not None:  # the number is known now
             done = event_text(logged.kind, logged.data, ack.state)
-            self.undo_note = f"undone: seq {target} {done}"
-        text = f"✓ {ack.seq} {what} · {score_line(ack.state)}"
+            self.undo_note = f"undone: event {record.number(logged.seq)} {done}"
+        text = f"✓ {record.number(ack.seq)} {what} · {score_line(ack.state)}"
         self.notify(Note("ok", text))
+        self._settle()
         self._answer(entry, Reply(True, text, ack.seq))
         if entry.game_id == self.current:
             self._save()
@@ -230,8 +299,10 @@ class Console:
         reason = _in_words(entry, code, message)
         text = f"✗ refused: {entry.text or entry.kind}: {reason}"
         if entry.kind == "correction" and entry.data.get("action") == "void":
-            self.undo_note = f"undo refused: {reason}"
+            what = "undo" if is_undo(entry) else (entry.text.split() or ["void"])[0]
+            self.undo_note = f"{what} refused: {reason}"
         self.notify(Note("refused", text))
+        self._settle()
         self._answer(entry, Reply(False, text))
         self._changed()
 
@@ -265,6 +336,11 @@ class Console:
         self._change.set()
         self.on_change()
 
+    async def changed(self) -> None:
+        """Return at the next change of what the console knows (feed, acks, link)."""
+        self._change.clear()
+        await self._change.wait()
+
     async def past_loaded(self) -> None:
         """Wait until the current game's past events are loaded (undo needs them)."""
         while self.current is not None:
@@ -289,17 +365,31 @@ class Console:
             len(self.outbox.pending()),
             self.undo_note,
             self.now(),
+            self.late(),
         )
 
+    def _seen(self, ev: Event) -> None:
+        for note in self.others.seen(ev, self.current, self.outbox.pending()):
+            self.notify(note)
+
+    def _settle(self) -> None:
+        for note in self.others.settle(self.outbox.pending()):
+            self.notify(note)
+
     def _save(self) -> None:
-        if self.saved_path is None:
-            return
         state = self.model.state(self.current) if self.current else None
-        saved = msgspec.json.encode(Saved(self.current, state))
-        tmp = self.saved_path.with_suffix(".tmp")
-        with contextlib.suppress(OSError):  # a convenience, not a promise
-            tmp.write_bytes(saved)
-            tmp.replace(self.saved_path)
+        m = self.model
+        mine, undos = sorted(m.mine), sorted(m.undos)
+        save(self.saved_path, Saved(self.current, state, m.rosters, m.epoch, mine, undos))
+
+
+def _script_id(game_id: str, key: str) -> str:
+    """The publish id of a script's line: the same for the same script and game, every run."""
+    return "script-" + hashlib.sha256(f"{game_id}\n{key}".encode()).hexdigest()[:40]
+
+
+def _number(item: tuple[str, str]) -> int:
+    return int(item[0]) if item[0].isdigit() else 0
 
 
 def _in_words(entry: Queued, code: str, message: str) -> str:

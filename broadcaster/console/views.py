@@ -6,7 +6,7 @@ Pure text from the model: the REPL and the script print it, tests read it.
 from __future__ import annotations
 
 from broadcaster.console.commands import Show
-from broadcaster.console.describe import event_text, game_line
+from broadcaster.console.describe import game_line
 from broadcaster.console.helptext import help_text
 from broadcaster.console.model import Model, Status
 from broadcaster.protocol import GameState
@@ -48,12 +48,12 @@ def pending_text(model: Model) -> str:
     lines = [f"{len(pending)} waiting, oldest first:"]
     for entry in pending:
         state = model.state(entry.game_id)
-        lines.append(f"  {entry.game_id}: {event_text(entry.kind, entry.data, state)}")
+        lines.append(f"  {entry.game_id}: {model.queued_text(entry, state)}")
     return "\n".join(lines)
 
 
 def log(model: Model, current: str | None, arg: str) -> str:
-    """The current game's newest events with their seq numbers (for void and amend)."""
+    """The current game's newest events, numbered in the game (for void, amend, restore)."""
     if current is None:
         return "no current game"
     count = int(arg) if arg.strip().isdigit() else LOG_DEFAULT
@@ -62,20 +62,20 @@ def log(model: Model, current: str | None, arg: str) -> str:
     voided = model.voided(current)
     lines = []
     if record is not None:
+        others = bool(model.mine & set(record.events))  # more than one operator may be at it
         for seq in sorted(record.events)[-count:]:
             ev = record.event(seq) or record.events[seq]
             mark = "   (voided)" if seq in voided else ""
-            lines.append(f"{seq:>6}  {model.describe(current, ev.kind, ev.data, state)}{mark}")
+            by = f" · by {ev.by}" if ev.by else ""
+            if not by and others and seq not in model.mine and ev.kind != "game.create":
+                by = " · by another operator"
+            what = model.describe(current, ev.kind, ev.data, state)
+            lines.append(f"{record.number(seq):>6}  {what}{by}{mark}")
     queued = model.queued_for(current)
     undone = {q.ref for q in queued if q.ref}
     for q in queued:
-        if q.ref is not None and q.ref in model.queued:
-            target = model.queued[q.ref]
-            what = f"void ({event_text(target.kind, target.data, state)})"
-        else:
-            what = event_text(q.kind, q.data, state)
         mark = "queued, undone" if q.id in undone else "queued"
-        lines.append(f"{'…':>6}  {what}   ({mark})")
+        lines.append(f"{'…':>6}  {model.queued_text(q, state)}   ({mark})")
     lines = lines[-count:]
     if record is None or not record.loaded:
         lines.insert(0, "(the game's past is not loaded yet; only recent events)")
@@ -89,8 +89,9 @@ def toolbar(
     pending: int,
     undo: str,
     now: float,
+    late: int = 0,
 ) -> str:
-    """``BOS 87–84 LAL · Q3 7:11 ▶ · live │ online │ 2 pending │ undone: seq 42 …``."""
+    """``BOS 87–84 LAL · Q3 7:11 ▶ · live │ online │ 2 pending │ undone: event 42 …``."""
     if current is None:
         game = "no game: new … or use GAME"
     elif state is None:
@@ -100,6 +101,8 @@ def toolbar(
     parts = [game, LINK_WORDS[link.state]]
     if link.state == "refused" and link.detail:  # the operator must act on this one
         parts[-1] += f" ({link.detail})"
+    if late:
+        parts.append(f"⚠ {late} without ✓")
     if pending:
         parts.append(f"{pending} pending")
     if undo:

@@ -38,6 +38,11 @@ class CommandError(ValueError):
         self.message = message
 
 
+class NotYet(CommandError):
+    """The line needs what the broadcaster has not sent yet (the games, a game's past):
+    a script waits for it and tries again."""
+
+
 FieldKind = Literal["side", "choice", "bool", "int", "float", "str", "any"]
 
 
@@ -98,17 +103,26 @@ def fields_of(schema: type[msgspec.Struct]) -> list[Field]:
 def tokenize(line: str) -> list[str]:
     """Split on blanks; ``"double quotes"`` group words (an apostrophe is just a letter).
 
-    A word starting with ``#`` starts a comment, to the end of the line.
+    A word starting with ``#`` starts a comment, to the end of the line; ``#10``
+    is a shirt number, not a comment.
     """
     words, end = [], len(line)
     for m in _TOKEN.finditer(line):
-        if m.group(0).startswith("#"):
+        if m.group(0).startswith("#") and not m.group(0)[1:].isdigit():
             end = m.start()
             break
         words.append(m.group(0))
     if line[:end].count('"') % 2:
         raise CommandError('a double quote (") is not closed')
-    return [w.replace('"', "") for w in words]
+    return [_unquote(w) for w in words]
+
+
+def _unquote(word: str) -> str:
+    """Drop the grouping quotes, but not a JSON value's: ``extras={"legbyes":1}``."""
+    key, eq, value = word.partition("=")
+    if eq and key and value[:1] in ("{", "["):
+        return word
+    return word.replace('"', "")
 
 
 def side_of(word: str, state: GameState | None) -> Side | None:
@@ -203,6 +217,8 @@ def value_for(kind: str, f: Field, raw: str, state: GameState | None) -> Any:
         try:
             return json.loads(raw)
         except ValueError:
+            if raw[:1] in ("{", "["):
+                raise CommandError(f"{f.name}={raw}: not valid JSON") from None
             return raw
     return raw
 
@@ -211,7 +227,7 @@ def _free_text(fields: Sequence[Field], data: dict[str, Any], free: list[str]) -
     """Put the free words into the player or text field; False if there is none."""
     names = {f.name for f in fields if f.kind == "str" and f.name not in data}
     colon = next((i for i, w in enumerate(free) if w.endswith(":")), None)
-    if colon is not None and {"player", "text"} <= names:
+    if colon is not None and {"player", "text"} <= names and data.get("team"):
         player = " ".join([*free[:colon], free[colon][:-1]]).strip()
         text = " ".join(free[colon + 1 :]).strip()
         if player:
@@ -220,7 +236,7 @@ def _free_text(fields: Sequence[Field], data: dict[str, Any], free: list[str]) -
             data["text"] = text
         return True
     required = [f.name for f in fields if f.required and f.name in names]
-    order = [*required, "player", "text", *sorted(names)]
+    order = [*required, "player"]  # never an optional text: an unknown word is an error
     target = next((n for n in order if n in names), None)
     if target is None:
         return False

@@ -39,7 +39,8 @@ class Fed:
         self.events: list[Event] = []
         self.feed("game.create", create or BASKETBALL)
 
-    def feed(self, kind: str, data: dict[str, Any] | None = None) -> int:
+    def feed(self, kind: str, data: dict[str, Any] | None = None, by: str | None = None) -> int:
+        """One event from the feed: this console's own, or (``by``) another operator's."""
         data = data or {}
         self.seq += 1
         if kind == "correction":
@@ -49,9 +50,12 @@ class Fed:
         else:
             state = self.state
         self.state = msgspec.structs.replace(state, seq=self.seq)
-        ev = Event("epoch-1", self.seq, 100.0, self.game_id, self.seq, kind, data, self.state)
+        ev = Event("epoch-1", self.seq, 100.0, self.game_id, self.seq, kind, data, self.state,
+                   by=by)  # fmt: skip
         self.events.append(ev)
         self.model.on_event(ev)
+        if by is None:
+            self.model.mine.add(self.seq)
         return self.seq
 
     def loaded(self) -> Fed:

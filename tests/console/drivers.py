@@ -95,6 +95,11 @@ class Typist:
             raise AssertionError(f"never said {words!r}; said: {self.printed}") from None
         return next(t for s, t in self.printed if words in t and style in (None, s))
 
+    async def offline(self, broadcaster: Any) -> None:
+        """Kill the broadcaster (a real process) and wait until the console knows."""
+        broadcaster.kill()
+        await self.changes.until(lambda: self.console.publisher.status.state != "online")
+
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Typist]:
         with create_pipe_input() as pipe:

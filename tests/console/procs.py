@@ -18,6 +18,7 @@ from pathlib import Path
 from tests.helpers.proc import TOKEN
 
 TIMEOUT = 30.0
+F2 = "\x1bOQ"  # what an xterm sends for F2
 CPR = b"\x1b[6n"  # a cursor position request: prompt_toolkit needs the answer to draw its toolbar
 ANSI = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\r")
 
@@ -68,6 +69,10 @@ class TerminalConsole:
     def type(self, line: str) -> None:
         os.write(self.master, line.encode() + b"\r")
 
+    def press(self, keys: str) -> None:
+        """Keys as a terminal sends them, no Enter (F2 is ``F2``)."""
+        os.write(self.master, keys.encode())
+
     def text(self) -> str:
         return ANSI.sub(b"", self.screen).decode(errors="replace")
 
@@ -77,7 +82,7 @@ class TerminalConsole:
         while words not in self.text():
             left = deadline - time.monotonic()
             if left <= 0:
-                raise AssertionError(f"{words!r} never showed; the screen: {self.text()[-2000:]}")
+                raise AssertionError(f"{words!r} never showed; the screen: {self.text()[-2000:]!r}")
             ready, _, _ = select.select([self.master], [], [], left)
             if ready:
                 try:

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broadcaster.console.commands import Context, Emit, Quit, Show, Use, parse
+from broadcaster.console.commands import Confirm, Context, Emit, Quit, Show, Use, parse
 from broadcaster.console.helptext import help_text
 from broadcaster.console.model import Model, Queued
 from broadcaster.console.words import CommandError, parse_clock, tokenize
-from broadcaster.protocol import GameState, Side
+from broadcaster.protocol import Event, GameState, Side
 from broadcaster.sports import SPORTS
 from broadcaster.sports.base import (
     Kind,
@@ -113,8 +113,8 @@ def test_soccer_lines_become_events(line: str, kind: str, data: dict[str, Any]) 
         ("foul h wrong=1", "foul has no field 'wrong'"),
         ('foul h "Tatum', "not closed"),
         ("clock 12", "clock M:SS"),
-        ("void", "void SEQ"),
-        ("amend 3", "amend SEQ"),
+        ("void", "void N"),
+        ("amend 3", "amend N"),
         ("undo 3", "undo takes no words"),
         ("play", "play needs a text"),
         ("status lunch", "status needs status"),
@@ -200,17 +200,31 @@ def test_undo_voids_the_newest_event_in_effect_and_repeats() -> None:
     cmd = fed.parse("undo")
     assert isinstance(cmd, Emit)
     assert cmd.data == {"target": second, "action": "void"}
-    assert cmd.undone == f"seq {second} foul LAL James"
-    fed.feed("correction", cmd.data)
+    assert cmd.undone == f"event {second} foul LAL James"
+    fed.model.undos.add(fed.feed("correction", cmd.data))  # acked as an undo
     again = fed.parse("undo")
     assert isinstance(again, Emit) and again.data == {"target": first, "action": "void"}
+
+
+def test_undo_after_a_void_restores_the_voided_event() -> None:
+    fed = Fed().live().loaded()
+    basket = fed.feed("score", {"team": "home", "points": 2, "player": "Tatum"})
+    fed.feed("score", {"team": "away", "points": 3})
+    fed.feed("correction", {"target": basket, "action": "void"})  # void 4: a mistake
+    cmd = fed.parse("undo")
+    assert isinstance(cmd, Emit)
+    assert (cmd.kind, cmd.data) == ("score", {"team": "home", "points": 2, "player": "Tatum"})
+    assert cmd.undone == f"restored: event {basket} score BOS +2 Tatum"
+    assert emit(fed, f"restore {basket}") == ("score", cmd.data)
+    assert "is not voided" in refused(fed, f"restore {basket + 1}")
+    assert "voided; restore" in refused(fed, f"amend {basket} points=3")
 
 
 def test_undo_never_voids_a_game_creation_or_a_correction() -> None:
     fed = Fed().loaded()
     start = fed.feed("game.start")
-    fed.feed("correction", {"target": start, "action": "void"})
-    assert refused(fed, "undo") == "nothing to undo in this game"
+    fed.model.undos.add(fed.feed("correction", {"target": start, "action": "void"}))
+    assert refused(fed, "undo").startswith("nothing of yours to undo in this game")
 
 
 def test_undo_of_a_queued_event_names_it_by_its_publish_id() -> None:
@@ -219,7 +233,7 @@ def test_undo_of_a_queued_event_names_it_by_its_publish_id() -> None:
     cmd = fed.parse("undo")
     assert isinstance(cmd, Emit)
     assert (cmd.data, cmd.ref, cmd.undone) == ({"action": "void"}, "c-1", "queued score BOS +2")
-    fed.model.queue(Queued("c-2", fed.game_id, "correction", cmd.data, ref="c-1"))
+    fed.model.queue(Queued("c-2", fed.game_id, "correction", cmd.data, "undo", ref="c-1"))
     # the queued score counts as undone: the next undo goes further back
     nxt = fed.parse("undo")
     assert isinstance(nxt, Emit) and nxt.data == {"target": fed.seq, "action": "void"}
@@ -228,7 +242,7 @@ def test_undo_of_a_queued_event_names_it_by_its_publish_id() -> None:
 def test_a_queued_undo_still_counts_once_its_target_is_acked() -> None:
     fed = Fed().live().loaded()
     fed.model.queue(Queued("c-1", fed.game_id, "score", {"team": "home", "points": 2}, at=100.0))
-    fed.model.queue(Queued("c-2", fed.game_id, "correction", {"action": "void"}, ref="c-1"))
+    fed.model.queue(Queued("c-2", fed.game_id, "correction", {"action": "void"}, "undo", ref="c-1"))
     fed.model.on_ack("c-1", 99, fed.state, {"team": "home", "points": 2})
     nxt = fed.parse("undo")
     assert isinstance(nxt, Emit) and nxt.data["target"] == fed.seq != 99
@@ -366,3 +380,32 @@ def test_any_text_is_an_event_a_view_or_a_clear_error(line: str) -> None:
     assert message
     if isinstance(cmd, Emit):
         assert cmd.kind and isinstance(cmd.data, dict)
+
+
+def test_voiding_an_old_score_or_another_operators_event_asks_first() -> None:
+    fed = Fed().live().loaded()
+    old = fed.feed("score", {"team": "home", "points": 2})
+    newest = fed.feed("score", {"team": "away", "points": 3})
+    ask = fed.parse(f"void {old}")
+    assert isinstance(ask, Confirm)
+    assert ask.question == "Void event 4 score BOS +2? 1 score came after it; yes to void it"
+    assert ask.emit.data == {"target": old, "action": "void"}
+    assert isinstance(fed.parse(f"void {newest}"), Emit)  # the newest score: no question
+    theirs = fed.feed("foul", {"team": "home", "player": "Brown"}, by="Ann")
+    ask = fed.parse(f"amend {theirs} player=Smart")
+    assert isinstance(ask, Confirm) and "it was published by Ann" in ask.question
+    cmd = fed.parse("undo")  # passes Ann's foul by: undo is for this console's own
+    assert isinstance(cmd, Emit) and cmd.data == {"target": newest, "action": "void"}
+
+
+def test_events_are_numbered_in_their_game() -> None:
+    model = Model(SPORTS)
+    model.resume("e")
+    fed = Fed()
+    for seq, (game, game_seq) in enumerate([("g1", 1), ("g2", 1), ("g2", 2), ("g1", 2)], 1):
+        state = msgspec.structs.replace(fed.state, game_id=game, seq=seq)
+        kind = "game.create" if game_seq == 1 else "game.start"
+        model.on_event(Event("e", seq, 1.0, game, game_seq, kind, {}, state))
+    assert model.games["g1"].number(4) == 2
+    assert model.games["g1"].seq_of(2) == 4
+    assert model.games["g2"].seq_of(2) == 3

@@ -24,8 +24,7 @@ async def test_events_typed_while_the_broadcaster_is_down_are_published_once_whe
         console = typist.console
         typist.type(NEW, "start", "ps", "stop 10:00")
         await typist.until_said("clock 10:00 stopped", "ok")
-        broadcaster.kill()
-        await typist.changes.until(lambda: console.publisher.status.state != "online")
+        await typist.offline(broadcaster)
         typist.type("h3 Tatum", "a2 James", "undo", "f h Brown", "h2 Brown")
         await typist.until_said("queued (offline): score BOS +2 Brown · 5 waiting")
         assert [e.kind for e in console.outbox.pending()] == [
@@ -37,8 +36,8 @@ async def test_events_typed_while_the_broadcaster_is_down_are_published_once_whe
         assert "5 pending │ undone: queued score LAL +2 James" in bar
         broadcaster.start()  # same port, same journal
         await typist.changes.until(lambda: not console.outbox.pending())
-        assert typist.said("✓ 7 void seq 6 (score LAL +2 James) · BOS 3–0 LAL", "ok")
-        assert console.toolbar().endswith("│ online │ undone: seq 6 score LAL +2 James")
+        assert typist.said("✓ 7 void event 6 (score LAL +2 James) · BOS 3–0 LAL", "ok")
+        assert console.toolbar().endswith("│ online │ undone: event 6 score LAL +2 James")
     stored = await history(broadcaster.feed, GAME)
     assert [(e["seq"], e["kind"], e["data"]) for e in stored[4:]] == [
         (5, "score", {"team": "home", "points": 3, "player": "Tatum"}),
@@ -85,8 +84,7 @@ async def test_an_undo_of_a_queued_event_that_is_refused_is_dropped_too(
         console = typist.console
         typist.type(NEW, "start", "ps")
         await typist.until_said("period.start", "ok")
-        broadcaster.kill()
-        await typist.changes.until(lambda: console.publisher.status.state != "online")
+        await typist.offline(broadcaster)
         typist.type("f a James", "final", "undo")  # the game cannot end in Q1: undo of that
         await typist.until_said("3 waiting")
         broadcaster.start()
@@ -96,3 +94,27 @@ async def test_an_undo_of_a_queued_event_that_is_refused_is_dropped_too(
         await typist.changes.until(lambda: not console.outbox.pending())
     stored = await history(broadcaster.feed, GAME)
     assert [e["kind"] for e in stored][-1] == "foul"
+
+
+@pytest.mark.asyncio
+async def test_an_event_typed_offline_keeps_when_it_happened(
+    broadcaster: BroadcasterProcess, tmp_path: Path
+) -> None:
+    """``at`` (typed) and ``clock`` (the game clock then) travel with the event."""
+    async with operator(broadcaster.url, tmp_path) as typist:
+        typist.type(NEW, "start", "ps", "stop 5:32")
+        await typist.until_said("clock 5:32 stopped", "ok")
+        await typist.offline(broadcaster)
+        console = typist.console
+        typist.type("h3 Tatum")
+        await typist.until_said("queued (offline): score BOS +3")
+        (entry,) = console.outbox.pending()
+        broadcaster.start()
+        await typist.changes.until(lambda: not console.outbox.pending())
+    stored = await history(broadcaster.feed, GAME)
+    online, offline = stored[3], stored[4]
+    assert 0 < online["clock"] <= 720.0  # the running clock when "stop 5:32" was typed
+    assert (offline["kind"], offline["clock"]) == ("score", 332.0)
+    assert offline["at"] == pytest.approx(entry.at)
+    assert offline["at"] < offline["time"]  # typed before the broadcaster was back
+    assert "clock" not in stored[0]  # no game clock before the game

@@ -99,13 +99,13 @@ async def test_undo_voids_the_last_events_one_by_one(
         await typist.until_said("score LAL +2", "ok")
         await asyncio.wait_for(console.past_loaded(), DEADLINE)  # undo needs the game's past
         typist.type("undo")
-        await typist.until_said("void seq 5 (score LAL +2 James)", "ok")
-        assert "undone: seq 5 score LAL +2 James" in console.toolbar()
+        await typist.until_said("void event 5 (score LAL +2 James)", "ok")
+        assert "undone: event 5 score LAL +2 James" in console.toolbar()
         typist.type("undo")
-        await typist.until_said("void seq 4 (score BOS +3 Tatum) · BOS 0–0 LAL", "ok")
-        assert "undone: seq 4 score BOS +3 Tatum" in console.toolbar()
+        await typist.until_said("void event 4 (score BOS +3 Tatum) · BOS 0–0 LAL", "ok")
+        assert "undone: event 4 score BOS +3 Tatum" in console.toolbar()
         typist.type("undo", "undo", "undo")  # period.start, game.start, then nothing
-        await typist.until_said("nothing to undo in this game", "error")
+        await typist.until_said("nothing of yours to undo in this game", "error")
     stored = await history(broadcaster.feed, GAME)
     corrections = [e["data"] for e in stored if e["kind"] == "correction"]
     assert corrections == [

@@ -99,8 +99,8 @@ def test_commands_on_stdin_run_the_same_way(
     assert done.returncode == 0, done.stderr
     assert "✓ 4 score BOS +3 · BOS 3–0 LAL" in done.stdout
     assert "     5  score LAL +2" in done.stdout  # the log, with seq numbers
-    assert "✓ 6 amend seq 5 to score LAL +3 · BOS 3–3 LAL" in done.stdout
-    assert "✓ 7 void seq 5 (score LAL +3) · BOS 3–0 LAL" in done.stdout
+    assert "✓ 6 amend event 5 to score LAL +3 · BOS 3–3 LAL" in done.stdout
+    assert "✓ 7 void event 5 (score LAL +3) · BOS 3–0 LAL" in done.stdout
 
 
 def test_without_a_token_the_console_says_how_to_give_one(

@@ -29,9 +29,9 @@ def test_log_numbers_events_marks_voids_and_shows_the_queue() -> None:
     text = show(Show("log", "4"), fed.model, fed.game_id, 0.0)
     assert text.splitlines() == [
         "     4  score BOS +3 Tatum   (voided)",
-        "     5  void seq 4 (score BOS +3 Tatum)",
+        "     5  void event 4 (score BOS +3 Tatum)",
         "     …  foul LAL   (queued, undone)",
-        "     …  void (foul LAL)   (queued)",
+        "     …  void (queued foul LAL)   (queued)",
     ]
     assert "2 waiting" in show(Show("pending"), fed.model, fed.game_id, 0.0)
     assert show(Show("games"), fed.model, fed.game_id, 0.0).startswith("* g1  BOS 3–0 LAL")
