@@ -11,10 +11,12 @@ import ssl
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_path
 
 from broadcaster import __version__, importers, replay, simulate
+from broadcaster.admission import raise_file_limit
 from broadcaster.auth import cli as token_cli
 from broadcaster.console import app as console_app
 from broadcaster.errors import JournalError, LocalError
@@ -134,8 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--max-connections",
         type=int,
-        default=d.max_connections,
-        help="past it new connections are closed with 1013",
+        help="every socket at once (default: from the open-file limit, raised to its maximum)",
+    )
+    s.add_argument("--max-handshakes", type=int, help="opening handshakes waiting at once")
+    s.add_argument(
+        "--operator-reserve", type=int, help="connections kept for /publish and /healthz"
+    )
+    s.add_argument(
+        "--max-per-address", type=int, help="feed connections from one address (0: no cap)"
     )
     # -- more subcommands register here (console, replay, import, simulate) --
     console_app.add_parser(commands)
@@ -177,6 +185,9 @@ def serve_config(args: argparse.Namespace) -> Config:
         ping_timeout=args.heartbeat,
         retention=args.retention,
         max_connections=args.max_connections,
+        max_handshakes=args.max_handshakes,
+        operator_reserve=args.operator_reserve,
+        max_per_address=args.max_per_address,
     )
     return Config(
         host=args.host,
@@ -191,16 +202,30 @@ def serve_config(args: argparse.Namespace) -> Config:
     )
 
 
+def _quiet_accept_errors(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Out of file descriptors (EMFILE) is a load condition, not a bug: one short,
+    rate-limited warning instead of a traceback per refused socket (asyncio retries
+    accepting a second later by itself)."""
+    if str(context.get("message", "")).startswith("socket.accept() out of system resource"):
+        logging.getLogger("broadcaster.server").warning(
+            "cannot accept connections: %s", context.get("exception")
+        )
+        return
+    loop.default_exception_handler(context)
+
+
 EXIT_FAULT = 70  # EX_SOFTWARE: the core died; a supervisor should restart the process
 
 
 async def serve(config: Config, db: Path) -> int:
     """Serve until SIGTERM/SIGINT (exit 0) or until the core dies (``EXIT_FAULT``)."""
+    raise_file_limit()  # the caps are derived from it (admission.py)
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(_quiet_accept_errors)
     journal = Journal.open(db)
     broadcaster = Broadcaster(Hub(journal), config)
     await broadcaster.start()
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     print(

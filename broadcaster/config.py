@@ -22,7 +22,10 @@ class Limits:
     ping_interval: float = 20.0
     ping_timeout: float = 20.0
     retention: int | None = None  # how many latest events resume and history reach
-    max_connections: int = 20_000  # past it new connections are closed with 1013
+    max_connections: int | None = None  # every socket; None: from the open-file limit
+    max_handshakes: int | None = None  # sockets in their opening handshake at once
+    operator_reserve: int | None = None  # connections /feed may not take (for /publish)
+    max_per_address: int | None = None  # feed connections per address (0: no cap)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 
+from broadcaster.admission import Admission
 from broadcaster.protocol import CLOSE_TOO_SLOW
 
 ALLOWED_METHODS = ("GET", "HEAD")
@@ -45,7 +46,23 @@ class Connection(ServerConnection):
     """One connection on the broadcaster's port (``serve(create_connection=budgeted(…))``)."""
 
     budget = 1024 * 1024  # unsent bytes this connection may make us hold (pongs included)
+    admission: Admission | None = None  # who gets a socket (admission.py)
     _head: bytes | None = b""  # the start of the request, until its method is known
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        if self.admission is None:
+            return
+        keep, evict = self.admission.opened(self)
+        if not keep:
+            self.transport.abort()  # over the cap: the cheapest refusal there is
+        elif isinstance(evict, Connection):
+            evict.transport.abort()  # the oldest handshake still waiting makes room
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.admission is not None:
+            self.admission.closed(self)
+        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         if self._head is None:
@@ -98,6 +115,6 @@ class Connection(ServerConnection):
         self.loop.call_later(self.close_timeout or 10.0, self.transport.abort)
 
 
-def budgeted(budget: int) -> type[Connection]:
-    """The connection class for a server whose connections may hold ``budget`` bytes."""
-    return type("Connection", (Connection,), {"budget": budget})
+def connection_class(budget: int, admission: Admission) -> type[Connection]:
+    """The connection class of one server: its budget and its admission."""
+    return type("Connection", (Connection,), {"budget": budget, "admission": admission})

@@ -31,9 +31,10 @@ from websockets.http11 import Request, Response
 from websockets.protocol import State
 from websockets.typing import Subprotocol
 
+from broadcaster.admission import Admission, derive_caps, file_limit
 from broadcaster.auth.gate import Operator, Refusal, open_gate
 from broadcaster.config import Config, Limits
-from broadcaster.connection import ALLOWED_METHODS, budgeted
+from broadcaster.connection import ALLOWED_METHODS, connection_class
 from broadcaster.errors import EventRefused, JournalError, MessageError
 from broadcaster.fanout import Fanout, Subscriber
 from broadcaster.hub import Hub, Staged
@@ -74,6 +75,16 @@ class Broadcaster:
         self._subscribers: dict[ServerConnection, Subscriber] = {}
         self._fanout = Fanout(config.limits.max_buffer, config.limits.max_lag)
         self._publishers: dict[ServerConnection, str] = {}
+        limits = config.limits
+        self.admission = Admission(
+            derive_caps(
+                file_limit(),
+                limits.max_connections,
+                limits.max_handshakes,
+                limits.operator_reserve,
+                limits.max_per_address,
+            )
+        )
         self.gate = open_gate(config)  # who may connect and publish (broadcaster.auth)
         self._operators: WeakKeyDictionary[ServerConnection, Operator] = WeakKeyDictionary()
         self._replies: dict[ServerConnection, Replies] = {}
@@ -95,7 +106,7 @@ class Broadcaster:
             ssl=self.config.ssl,
             process_request=self._process_request,
             select_subprotocol=self._select_subprotocol,
-            create_connection=budgeted(self.limits.max_buffer),
+            create_connection=connection_class(self.limits.max_buffer, self.admission),
             max_size=self.limits.max_frame,
             ping_interval=self.limits.ping_interval,
             ping_timeout=self.limits.ping_timeout,
@@ -152,6 +163,7 @@ class Broadcaster:
     # ------------------------------------------------------------------ HTTP side
 
     def _process_request(self, ws: ServerConnection, request: Request) -> Response | None:
+        self.admission.handshake_done(ws)  # its request is in: no longer an idle socket
         url = urlsplit(request.path)
         method = request.method  # GET or HEAD: Connection answers the others with 405
         response: Response | None
@@ -215,10 +227,12 @@ class Broadcaster:
     async def _handle(self, ws: ServerConnection) -> None:
         assert ws.request is not None
         path = urlsplit(ws.request.path).path
-        if len(self._subscribers) + len(self._publishers) >= self.limits.max_connections:
-            log.warning("refusing %s: %d connections already", _peer(ws), len(self._subscribers))
-            await ws.close(CLOSE_OVERLOADED, "too many connections; try again later")
-            return
+        if path == "/feed":
+            address = ws.remote_address[0] if ws.remote_address else "?"
+            if refused := self.admission.feed(ws, address):
+                log.warning("refusing %s: %s (1013)", _peer(ws), refused)
+                await ws.close(CLOSE_OVERLOADED, refused + "; try again later")
+                return
         hello = Hello(
             self.hub.epoch, self.hub.committed_seq, time.time(), heartbeat=self.limits.ping_interval
         )

@@ -122,15 +122,30 @@ async def test_retention_narrows_resume_and_history(started) -> None:  # type: i
     await ws.close()
 
 
-async def test_connections_past_the_limit_get_1013(started) -> None:  # type: ignore[no-untyped-def]
-    proc = started("--max-connections", "2")
+async def test_feeds_past_their_share_get_1013_and_operators_still_connect(started) -> None:  # type: ignore[no-untyped-def]
+    proc = started("--max-connections", "3", "--operator-reserve", "1")
     a, _ = await open_feed(proc.feed)
-    b = await open_publisher(proc.publish, TOKEN)
+    b, _ = await open_feed(proc.feed)
     third = await connect(proc.feed)
     messages, code = await read_until_closed(third)
     assert (messages, code) == ([], 1013)
-    await a.close()
-    await b.close()
+    operator = await open_publisher(proc.publish, TOKEN)  # the reserve
+    assert (await live_game(operator, "g1"))["type"] == "ack"
+    for ws in (a, b, operator):
+        await ws.close()
+
+
+async def test_one_address_may_hold_only_so_many_feeds(started) -> None:  # type: ignore[no-untyped-def]
+    proc = started("--max-per-address", "2")
+    feeds = [(await open_feed(proc.feed))[0] for _ in range(2)]
+    third = await connect(proc.feed)
+    _, code = await read_until_closed(third)
+    assert code == 1013
+    assert "more than 2 connections from 127.0.0.1" in proc.stderr
+    await feeds[0].close()
+    again, _ = await open_feed(proc.feed)  # a slot freed is a slot again
+    for ws in (feeds[1], again):
+        await ws.close()
 
 
 async def test_a_page_opening_many_games_gets_every_answer(started) -> None:  # type: ignore[no-untyped-def]

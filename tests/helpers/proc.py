@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ class BroadcasterProcess:
     extra: list[str] = field(default_factory=list)
     tokens: Path | None = None  # named tokens' file (default: tokens.json next to db)
     module: str = "broadcaster"  # what ``python -m`` runs
+    files: int | None = None  # a hard limit on open files (ulimit -n), as a small host has
     port: int = 0
     proc: subprocess.Popen[str] | None = None
     url: str = ""
@@ -51,8 +53,19 @@ class BroadcasterProcess:
             str(self.tokens or self.db.with_name("tokens.json")),
             *self.extra,
         ]
+        files = self.files
+
+        def limit_files() -> None:
+            if files is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
+
         self.proc = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            preexec_fn=limit_files if files is not None else None,
         )
         self.stderr_lines = []
         self._drain = threading.Thread(target=self._drain_stderr, args=(self.proc,), daemon=True)
