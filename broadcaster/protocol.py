@@ -49,6 +49,7 @@ CLOSE_TOO_SLOW: Final = 4008
 GameId = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 PublishId = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 Seq = Annotated[int, msgspec.Meta(ge=0, le=2**53)]  # JSON-safe integers; SQLite's are 64-bit
+MAX_GAMES: Final = 1000  # game ids one subscribe may name (more: subscribe to leagues or "*")
 MAX_DEPTH: Final = 16  # objects/arrays a client message may nest (a game's data needs 3)
 
 
@@ -117,8 +118,10 @@ class Subscribe(msgspec.Struct, frozen=True, tag_field="type", tag="subscribe"):
     """``req`` (extension) is echoed by the reply that starts this subscription (a
     ``snapshot``, or a ``resumed``), so a client can match replies to subscribes."""
 
-    games: list[GameId] = msgspec.field(default_factory=lambda: ["*"])
-    leagues: list[str] | None = None
+    games: Annotated[list[GameId], msgspec.Meta(max_length=MAX_GAMES)] = msgspec.field(
+        default_factory=lambda: ["*"]
+    )
+    leagues: Annotated[list[str], msgspec.Meta(max_length=100)] | None = None
     resume: Resume | None = None
     req: str | int | None = None
 

@@ -56,6 +56,7 @@ DEEP_DATA += "}" * 20
         ('{"type":"subscribe","resume":{"epoch":"e","seq":-1}}', "bad_message"),
         ("[" * 1000 + "]" * 1000, "bad_json"),  # was a RecursionError: 1011
         (DEEP_DATA, "bad_message"),
+        ('{"type":"subscribe","games":[' + ",".join(['"g"'] * 1001) + "]}", "bad_message"),
         ('{"type":"history","game_id":"g","before":' + str(2**63) + "}", "bad_message"),
         ('{"type":"subscribe","resume":{"epoch":"e","seq":' + str(2**64) + "}}", "bad_message"),
     ],
