@@ -84,7 +84,8 @@ CLIENT-BOUND  the publisher had to wait for the subscribers: delivered/s is a lo
 def server_command(name: str, core: int, db: Path) -> list[str]:
     pin = ["taskset", "-c", str(core)]
     serve = ["--log-level", "warning", "serve", "--port", "0", "--db", str(db)]
-    serve += ["--publish-rate", "1000000"]
+    serve += ["--publish-rate", "1000000", "--token-rate", "1000000", "--max-per-address", "0"]
+    serve += ["--tokens", str(db.with_name("tokens.json"))]  # none: only the bench's token
     if name == "ours":
         return [*pin, sys.executable, "-m", "broadcaster", *serve]
     if name == "ours-uvloop":  # cli.main's asyncio.run() follows the loop policy

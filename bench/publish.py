@@ -60,6 +60,10 @@ def start_broadcaster(db: Path) -> tuple[subprocess.Popen[str], str]:
             str(db),
             "--publish-rate",
             "1000000",
+            "--token-rate",
+            "1000000",
+            "--tokens",
+            str(db.with_name("tokens.json")),  # none: only the bench's token
         ],
         stdout=subprocess.PIPE,
         text=True,

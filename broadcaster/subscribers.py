@@ -131,8 +131,12 @@ class FeedSession:
         self._ready.set()
 
     def _close_after_queue(self, reason: str) -> None:
+        """Answer what was queued, then close with 1008; a client that does not read
+        those answers within the close timeout is dropped."""
         self._closing = True
         self._queue(_Close(reason))
+        ws = self.ws
+        ws.loop.call_later(ws.close_timeout or 10.0, ws.transport.abort)
 
     def _cancel_catch_up(self) -> None:
         if self._catch_up is not None and not self._catch_up.done():
