@@ -31,12 +31,16 @@ from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.helpers.fuzz import frames  # noqa: E402
-from tests.helpers.proc import TOKEN, BroadcasterProcess  # noqa: E402
+from tests.helpers.fuzz import frames
+from tests.helpers.proc import TOKEN, BroadcasterProcess
 
 FAST = ["--publish-rate", "1000000", "--token-rate", "1000000", "--log-level", "warning"]
-GAME = {"sport": "basketball", "league": "NBA",
-        "home": {"name": "Home", "short": "HOM"}, "away": {"name": "Away", "short": "AWY"}}  # fmt: skip
+GAME = {
+    "sport": "basketball",
+    "league": "NBA",
+    "home": {"name": "Home", "short": "HOM"},
+    "away": {"name": "Away", "short": "AWY"},
+}
 
 
 def rss_mib(pid: int) -> float:
@@ -54,8 +58,9 @@ def pct(values: list[float], p: float) -> float:
 
 
 async def publisher(url: str) -> ClientConnection:
-    ws = await connect(url + "/publish", additional_headers={"Authorization": f"Bearer {TOKEN}"},
-                       max_size=None)  # fmt: skip
+    ws = await connect(
+        url + "/publish", additional_headers={"Authorization": f"Bearer {TOKEN}"}, max_size=None
+    )
     await ws.recv()
     return ws
 
@@ -78,8 +83,11 @@ def pub(game: str, kind: str, data: dict[str, object], n: str) -> dict[str, obje
 async def create_live(ws: ClientConnection, games: list[str]) -> None:
     msgs = []
     for g in games:
-        msgs += [pub(g, "game.create", GAME, f"c-{g}"), pub(g, "game.start", {}, f"s-{g}"),
-                 pub(g, "period.start", {}, f"p-{g}")]  # fmt: skip
+        msgs += [
+            pub(g, "game.create", GAME, f"c-{g}"),
+            pub(g, "game.start", {}, f"s-{g}"),
+            pub(g, "period.start", {}, f"p-{g}"),
+        ]
     replies = await publish_many(ws, msgs)
     assert all(r["type"] == "ack" for r in replies), replies[:3]
 
@@ -223,7 +231,10 @@ async def parked_headers(proc: BroadcasterProcess, seconds: float) -> str:
 
 async def fuzz(proc: BroadcasterProcess, seconds: float) -> str:
     count, conns = 0, 0
-    for url, headers, seed in ((proc.feed, {}, 1), (proc.publish, {"Authorization": f"Bearer {TOKEN}"}, 2)):
+    for url, headers, seed in (
+        (proc.feed, {}, 1),
+        (proc.publish, {"Authorization": f"Bearer {TOKEN}"}, 2),
+    ):
         ws = None
         for n, frame in enumerate(frames(seed, 50_000)):
             if ws is None:
@@ -238,12 +249,14 @@ async def fuzz(proc: BroadcasterProcess, seconds: float) -> str:
                 ws = None
         if ws is not None:
             await ws.close()
-    tracebacks = proc.stderr.count("Traceback")
-    return f"{count:,} frames, {conns:,} connections: {tracebacks} tracebacks, log {len(proc.stderr) / 1024:.0f} KiB"
+    tracebacks, log_kib = proc.stderr.count("Traceback"), len(proc.stderr) / 1024
+    said = f"{count:,} frames, {conns:,} connections"
+    return f"{said}: {tracebacks} tracebacks, {log_kib:.0f} KiB of log"
 
 
 async def snapshots(proc: BroadcasterProcess, seconds: float) -> str:
     """Five clients each ask for a snapshot of every game (105,000)."""
+
     async def one() -> int:
         async with connect(proc.feed, max_size=None) as ws:
             await ws.recv()
@@ -257,10 +270,14 @@ async def snapshots(proc: BroadcasterProcess, seconds: float) -> str:
 async def correction(proc: BroadcasterProcess, seconds: float) -> str:
     ws = await publisher(proc.url)
     t = time.perf_counter()
-    await ws.send(json.dumps(pub("long", "correction", {"target": 5, "action": "void"}, "void-5")))
+    await ws.send(
+        json.dumps(pub("long", "correction", {"target": 10, "action": "void"}, "void-10"))
+    )
     reply = json.loads(await ws.recv())
     await ws.close()
-    return f"void on a 20,000-event game: {reply['type']} in {(time.perf_counter() - t) * 1000:.0f} ms"
+    return (
+        f"void on a 20,000-event game: {reply['type']} in {(time.perf_counter() - t) * 1000:.0f} ms"
+    )
 
 
 async def seed(proc: BroadcasterProcess, name: str) -> None:
@@ -268,26 +285,39 @@ async def seed(proc: BroadcasterProcess, name: str) -> None:
     await create_live(ws, ["probe"])
     if name == "history-flood":
         await create_live(ws, ["big"])
-        await publish_many(ws, [pub("big", "play", {"text": "h" * 1000}, f"b{n}") for n in range(1000)])
+        await publish_many(
+            ws, [pub("big", "play", {"text": "h" * 1000}, f"b{n}") for n in range(1000)]
+        )
     elif name == "snapshot-105k":
         for start in range(0, 105_000, 5000):
-            await publish_many(ws, [pub(f"s{n}", "game.create", GAME, f"sc{n}") for n in range(start, start + 5000)])
+            await publish_many(
+                ws,
+                [pub(f"s{n}", "game.create", GAME, f"sc{n}") for n in range(start, start + 5000)],
+            )
     elif name == "correction-20k":
         await create_live(ws, ["long"])
-        await publish_many(ws, [pub("long", "play", {"text": f"p{n}"}, f"l{n}") for n in range(20_000)])
+        await publish_many(
+            ws, [pub("long", "play", {"text": f"p{n}"}, f"l{n}") for n in range(20_000)]
+        )
     await ws.close()
 
 
 ATTACKS: dict[str, Attack] = {
-    "history-flood": history_flood, "ping-flood": ping_flood, "big-subscribe": big_subscribe,
-    "idle-sockets": idle_sockets, "parked-headers": parked_headers, "fuzz": fuzz,
-    "snapshot-105k": snapshots, "correction-20k": correction,
-}  # fmt: skip
+    "history-flood": history_flood,
+    "ping-flood": ping_flood,
+    "big-subscribe": big_subscribe,
+    "idle-sockets": idle_sockets,
+    "parked-headers": parked_headers,
+    "fuzz": fuzz,
+    "snapshot-105k": snapshots,
+    "correction-20k": correction,
+}
 
 
 async def measure(name: str, attack: Attack, seconds: float, tmp: Path) -> Row:
-    proc = BroadcasterProcess(tmp / f"{name}.sqlite3", extra=FAST,
-                              files=1024 if name == "idle-sockets" else None).start()  # fmt: skip
+    proc = BroadcasterProcess(
+        tmp / f"{name}.sqlite3", extra=FAST, files=1024 if name == "idle-sockets" else None
+    ).start()
     row = Row(name)
     try:
         assert proc.proc is not None
@@ -337,15 +367,22 @@ async def main() -> None:
             r = rows[-1]
             print(f"{r.name}: {r.outcome}", flush=True)
     print()
-    print("| attack | RSS before → peak → after (MiB) | probe p99 before | probe p50 / p99 during | ratio p99 | probe events lost | what happened |")
+    print(
+        "| attack | RSS before → peak → after (MiB) | probe p99 before | probe p50 / p99 during "
+        "| ratio p99 | probe events lost | what happened |"
+    )
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         ratio = r.attack_p99 / r.base_p99 if r.base_p99 else float("nan")
-        print(f"| {r.name} | {r.rss_before:.0f} → {r.rss_peak:.0f} → {r.rss_after:.0f} | "
-              f"{r.base_p99:.1f} ms | {r.attack_p50:.1f} / {r.attack_p99:.1f} ms | {ratio:.1f}× | "
-              f"{r.lost} | {r.outcome} |")  # fmt: skip
-    print(f"\n(python {sys.version.split()[0]}, {os.cpu_count()} cores, median probe "
-          f"{statistics.median([r.base_p99 for r in rows]):.1f} ms p99 at rest)")  # fmt: skip
+        print(
+            f"| {r.name} | {r.rss_before:.0f} → {r.rss_peak:.0f} → {r.rss_after:.0f} | "
+            f"{r.base_p99:.1f} ms | {r.attack_p50:.1f} / {r.attack_p99:.1f} ms | {ratio:.1f}× | "
+            f"{r.lost} | {r.outcome} |"
+        )
+    print(
+        f"\n(python {sys.version.split()[0]}, {os.cpu_count()} cores, median probe "
+        f"{statistics.median([r.base_p99 for r in rows]):.1f} ms p99 at rest)"
+    )
 
 
 if __name__ == "__main__":

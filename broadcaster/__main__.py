@@ -1,5 +1,8 @@
+"""``python -m broadcaster``: the ``broadcaster`` command."""
+
 import sys
 
 from broadcaster.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a worker process (spawn) imports this module
+    sys.exit(main())

@@ -1,5 +1,7 @@
 """Our ``ServerConnection``: websockets' own, with two things it does differently.
 
+- **A request head over 16 KiB** is answered ``431`` and closed at once (websockets
+  would hold up to 128 header lines of 8 KiB each for the whole handshake timeout).
 - **Methods other than GET and HEAD** are answered ``405 Method Not Allowed`` with
   ``Allow: GET, HEAD`` before websockets parses the request (it drops a request with a
   body, e.g. ``POST /healthz``, without answering).
@@ -26,6 +28,7 @@ from broadcaster.admission import Admission
 from broadcaster.protocol import CLOSE_TOO_SLOW
 
 ALLOWED_METHODS = ("GET", "HEAD")
+MAX_REQUEST_HEAD = 16 * 1024  # a browser's handshake is 1-2 KB, with cookies a few more
 _MAX_REQUEST_LINE = 8192
 
 
@@ -48,6 +51,7 @@ class Connection(ServerConnection):
     budget = 1024 * 1024  # unsent bytes this connection may make us hold (pongs included)
     admission: Admission | None = None  # who gets a socket (admission.py)
     _head: bytes | None = b""  # the start of the request, until its method is known
+    _received = 0  # bytes of the opening handshake so far
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -65,6 +69,15 @@ class Connection(ServerConnection):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self.protocol.state is State.CONNECTING:
+            self._received += len(data)
+            if self._received > MAX_REQUEST_HEAD:  # a parked handshake must hold little
+                self._refuse(
+                    HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    f"the request's head is over {MAX_REQUEST_HEAD} bytes",
+                    {},
+                )
+                return
         if self._head is None:
             super().data_received(data)
             if self.transport.get_write_buffer_size() > self.budget:  # e.g. pongs to a ping
@@ -78,16 +91,19 @@ class Connection(ServerConnection):
         self._head = None
         method = line.split(b" ", 1)[0].decode("ascii", "replace")
         if found and method not in ALLOWED_METHODS:
-            self.transport.write(
-                plain_response(
-                    HTTPStatus.METHOD_NOT_ALLOWED,
-                    f"{method} is not allowed here; use GET (or HEAD)\n",
-                    {"Allow": ", ".join(ALLOWED_METHODS)},
-                )
+            self._refuse(
+                HTTPStatus.METHOD_NOT_ALLOWED,
+                f"{method} is not allowed here; use GET (or HEAD)",
+                {"Allow": ", ".join(ALLOWED_METHODS)},
             )
-            self.transport.close()
             return
         super().data_received(head)
+
+    def _refuse(self, status: HTTPStatus, text: str, headers: dict[str, str]) -> None:
+        """Answer before websockets has the request, then close."""
+        self._head = None
+        self.transport.write(plain_response(status, text + "\n", headers))
+        self.transport.close()
 
     async def keepalive(self) -> None:
         assert self.ping_interval is not None

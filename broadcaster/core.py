@@ -13,7 +13,7 @@ ones included: what the next publish is validated against) and ``committed``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +21,12 @@ import msgspec
 
 from broadcaster.errors import EventRefused, RuleViolation
 from broadcaster.protocol import Event, GameState, Publish, decode_state, encode
-from broadcaster.sports import Sport, apply, create_game
+from broadcaster.sports import SPORTS, Sport, apply, create_game
 from broadcaster.sports.replay import GameEvent, corrected
-from broadcaster.storage import Record, StoredGame
+from broadcaster.storage import GameEventSource, Record, StoredGame
 
 _json = msgspec.json.Encoder()
+_decode_data = msgspec.json.Decoder(dict[str, Any])
 AT_SKEW = 300.0  # how far in the future a publish's ``at`` may be (clock skew), in seconds
 
 
@@ -33,7 +34,6 @@ AT_SKEW = 300.0  # how far in the future a publish's ``at`` may be (clock skew),
 class Game:
     state: GameState  # after every accepted event, staged ones included
     game_seq: int
-    events: list[GameEvent] | None = None  # loaded on the first correction
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +64,6 @@ class Core:
         self.committed_seq = last_seq
         self.next_seq = last_seq + 1
 
-    def needs_events(self, msg: Publish) -> bool:
-        """True when validating ``msg`` needs the game's past events (a correction)."""
-        game = self.games.get(msg.game_id)
-        return msg.kind == "correction" and game is not None and game.events is None
-
     def accept(
         self,
         msg: Publish,
@@ -77,8 +72,8 @@ class Core:
         now: float,
         state: GameState | None = None,
     ) -> Accepted:
-        """Validate ``msg`` and stage it; ``state`` is a correction's result computed
-        elsewhere (``correct``), so a long refold need not run here."""
+        """Validate ``msg`` and stage it; ``state`` is a correction's result, computed
+        elsewhere by ``refold`` (a whole game's refold never runs here)."""
         if msg.at is not None and msg.at > now + AT_SKEW:
             raise RuleViolation(f"'at' is {msg.at - now:.0f} s in the future; check the clock")
         game = self.games.get(msg.game_id)
@@ -107,8 +102,6 @@ class Core:
         if game is None:
             game = self.games[msg.game_id] = Game(state, 0)
         game.state, game.game_seq = state, game_seq
-        if game.events is not None:
-            game.events.append(GameEvent(seq, msg.kind, msg.data, now))
         return Accepted(record, state, msg.data)
 
     def next_state(self, msg: Publish, game: Game | None, now: float) -> GameState:
@@ -119,23 +112,8 @@ class Core:
         if game is None:
             raise EventRefused("unknown_game", f"no game {msg.game_id!r}; create it first")
         if msg.kind == "correction":
-            assert game.events is not None, "load the game's events first (needs_events)"
-            return corrected(msg.game_id, game.events, msg.data, self.sports)
+            raise AssertionError("a correction's state comes from refold()")
         return apply(self.sports[game.state.sport], game.state, msg.kind, msg.data, now)
-
-    def correction_input(self, msg: Publish) -> tuple[str, list[GameEvent], Mapping[str, Any]]:
-        """What ``correct`` needs, copied so it can run in another thread."""
-        game = self.games.get(msg.game_id)
-        if game is None:
-            raise EventRefused("unknown_game", f"no game {msg.game_id!r}; create it first")
-        assert game.events is not None, "load the game's events first (needs_events)"
-        return msg.game_id, list(game.events), msg.data
-
-    def load_events(self, game_id: str, events: list[GameEvent]) -> None:
-        """Give a game its past (stored events, then the staged ones after them)."""
-        game = self.games[game_id]
-        if game.events is None:
-            game.events = events
 
     def commit(self, accepted: Iterable[Accepted]) -> None:
         """These events are durable: subscribers may see them."""
@@ -153,8 +131,14 @@ class Core:
             )
 
 
-def correct(
-    game_id: str, events: list[GameEvent], data: Mapping[str, Any], sports: Mapping[str, Sport]
+def refold(
+    source: GameEventSource, game_id: str, staged: Sequence[GameEvent], data: Mapping[str, Any]
 ) -> GameState:
-    """A correction's resulting state (a whole refold: run it off the event loop)."""
-    return corrected(game_id, events, data, sports)
+    """A correction's resulting state from the game's stored events (read from ``source``)
+    and its ``staged`` events after them: a whole refold, run in a worker process
+    (``hub.py``), never on the event loop. ``RuleViolation`` when it cannot be."""
+    records = source.game_events(game_id)
+    last = records[-1].seq if records else 0
+    events = [GameEvent(r.seq, r.kind, _decode_data.decode(r.data), r.time) for r in records]
+    events += [e for e in staged if e.seq > last]
+    return corrected(game_id, events, data, SPORTS)

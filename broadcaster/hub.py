@@ -9,27 +9,33 @@ next one (group commit). After a batch is durable the listeners (the
 server's fan-out) receive it, in ``seq`` order, before the acks are sent.
 
 A correction needs the game's whole past and a refold: both run off the event
-loop (the journal read on the reader thread, the fold on a worker thread)
-while the game's later publishes wait their turn in its lane; other games go
-on. If a write fails (full disk, I/O error) every staged event is refused with
-``internal`` and the games are reloaded from the journal. If anything else
-fails inside the flusher — a bug — the hub is dead: ``failed`` says why,
-``dead`` is set, every waiting publish is refused, and the server stops.
+loop (the journal read on the reader thread, the refold in a worker process,
+so it holds neither the loop nor the GIL) while the game's later publishes
+wait their turn in its lane; other games go on. If a write fails (full disk,
+I/O error) every staged event is refused with ``internal`` and the games are
+reloaded from the journal. If anything else fails inside the flusher (a bug)
+the hub is dead: ``failed`` says why, ``dead`` is set, every waiting publish
+is refused, and the server stops.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
+import os
+import signal
+import sys
 import time as _time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from typing import Any
 
 import msgspec
 
-from broadcaster.core import Accepted, Core, correct
+from broadcaster.core import Accepted, Core, refold
 from broadcaster.errors import EventRefused, JournalError
 from broadcaster.protocol import Ack, GameState, Publish, decode_event
 from broadcaster.sports import SPORTS, Sport
@@ -37,6 +43,7 @@ from broadcaster.sports.replay import GameEvent
 from broadcaster.storage import JournalBackend, Record
 
 log = logging.getLogger("broadcaster.hub")
+PR_SET_PDEATHSIG = 1
 _decode_data = msgspec.json.Decoder(dict[str, Any])
 
 
@@ -82,7 +89,7 @@ class Hub:
         self.dead = asyncio.Event()
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="journal-writer")
         self._reader = ThreadPoolExecutor(1, thread_name_prefix="journal-reader")
-        self._folder = ThreadPoolExecutor(1, thread_name_prefix="refold")
+        self._folder: Executor | None = None  # started on the first correction
         self._staged: list[Staged] = []
         self._pending: dict[str, Staged] = {}
         self._lanes: dict[str, list[_Waiting]] = {}  # games busy with a correction
@@ -138,7 +145,8 @@ class Hub:
             *(t for t in [self._flusher, *self._tasks] if t), return_exceptions=True
         )
         for pool in (self._writer, self._reader, self._folder):
-            pool.shutdown(wait=True)
+            if pool is not None:
+                pool.shutdown(wait=True)
         self.journal.close()
 
     async def flushed(self) -> None:
@@ -160,7 +168,7 @@ class Hub:
         if done is not None:
             return done
         lane = self._lanes.get(msg.game_id)
-        if lane is not None or self.core.needs_events(msg) or msg.kind == "correction":
+        if lane is not None or msg.kind == "correction":
             future = asyncio.get_running_loop().create_future()
             waiting = _Waiting(msg, publisher, by, future)
             if lane is not None:
@@ -226,25 +234,43 @@ class Hub:
         msg = item.msg
         if core is not self.core:
             raise EventRefused("internal", "the journal was reloaded; retry with the same id")
-        if core.needs_events(msg):
-            staged = [s for s in self._pending.values() if s.record.game_id == msg.game_id]
-            rows = await loop.run_in_executor(self._reader, self.journal.game_events, msg.game_id)
-            events = [GameEvent(r.seq, r.kind, _decode_data.decode(r.data), r.time) for r in rows]
-            stored = events[-1].seq if events else 0
-            events += [
-                GameEvent(s.record.seq, s.record.kind, s.accepted.data, s.record.time)
-                for s in staged
-                if s.record.seq > stored
-            ]
-            core.load_events(msg.game_id, events)
         state = None
         if msg.kind == "correction":
-            args = core.correction_input(msg)
-            state = await loop.run_in_executor(self._folder, correct, *args, self.sports)
+            if msg.game_id not in core.games:
+                raise EventRefused("unknown_game", f"no game {msg.game_id!r}; create it first")
+            staged = [
+                GameEvent(s.record.seq, s.record.kind, s.accepted.data, s.record.time)
+                for s in self._pending.values()
+                if s.record.game_id == msg.game_id
+            ]  # taken before the read: what commits meanwhile is in one or the other
+            source = self.journal.source()
+            state = await self._refold(loop, source, msg.game_id, staged, msg.data)
         if core is not self.core:
             raise EventRefused("internal", "the journal was reloaded; retry with the same id")
         staged_future = self._stage(core.accept(msg, item.publisher, item.by, self.clock(), state))
         staged_future.add_done_callback(lambda f: _chain(f, item.future))
+
+    async def _refold(self, loop: asyncio.AbstractEventLoop, *args: Any) -> GameState:
+        """``core.refold`` in a worker process, so a long game's refold holds neither the
+        event loop nor its GIL; in a thread where no process can be started."""
+        if self._folder is None:
+            try:
+                self._folder = ProcessPoolExecutor(
+                    1,
+                    mp_context=get_context("spawn"),
+                    initializer=_die_with_parent,
+                    initargs=(os.getpid(),),
+                )
+            except (OSError, NotImplementedError) as exc:  # no processes on this platform
+                log.warning("refolds run in a thread: %s", exc)
+                self._folder = ThreadPoolExecutor(1, thread_name_prefix="refold")
+        try:
+            state: GameState = await loop.run_in_executor(self._folder, refold, *args)
+        except BrokenExecutor as exc:
+            log.warning("the refold worker died (%r); refolding in a thread from now on", exc)
+            self._folder = ThreadPoolExecutor(1, thread_name_prefix="refold")
+            state = await loop.run_in_executor(self._folder, refold, *args)
+        return state
 
     # ------------------------------------------------------------------ group commit
 
@@ -327,6 +353,15 @@ class Hub:
         """Frames of one game's events, newest first, in ``(after, before)``."""
         frames: list[bytes] = await self.read(self.journal.history, game_id, before, limit, after)
         return frames
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the refold worker: end with the broadcaster, even after its kill -9 (Linux),
+    instead of living on orphaned with its stdout and stderr."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
 
 
 def _settle(future: asyncio.Future[Ack], exc: BaseException) -> None:

@@ -17,6 +17,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -155,12 +156,11 @@ class Journal:
     def game_events(self, game_id: str) -> list[Record]:
         """Every stored event of one game, oldest first."""
         with self._reading() as conn:
-            rows = conn.execute(
-                "SELECT seq, game_id, game_seq, pub_id, publisher, kind, data, time, frame "
-                "FROM events WHERE game_id = ? ORDER BY seq",
-                (game_id,),
-            ).fetchall()
-        return [_record(row) for row in rows]
+            return _game_events(conn, game_id)
+
+    def source(self) -> JournalFile:
+        """A picklable reader of this journal for another process (the refold worker)."""
+        return JournalFile(self.path)
 
     def frames(
         self, after: int, upto: int, games: Sequence[str] | None, limit: int
@@ -207,6 +207,34 @@ class Journal:
             yield conn
         except sqlite3.Error as exc:
             raise JournalError(f"journal {self.path}: read failed: {_explain(exc)}") from exc
+
+
+@dataclass(frozen=True)
+class JournalFile:
+    """Reads one game's events from a journal file, in any process (read-only)."""
+
+    path: Path
+
+    def game_events(self, game_id: str) -> list[Record]:
+        conn = _readonly.get(self.path)
+        if conn is None:
+            conn = _readonly[self.path] = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            return _game_events(conn, game_id)
+        except sqlite3.Error as exc:
+            raise JournalError(f"journal {self.path}: read failed: {_explain(exc)}") from exc
+
+
+_readonly: dict[Path, sqlite3.Connection] = {}  # per process: the refold worker's readers
+
+
+def _game_events(conn: sqlite3.Connection, game_id: str) -> list[Record]:
+    rows = conn.execute(
+        "SELECT seq, game_id, game_seq, pub_id, publisher, kind, data, time, frame "
+        "FROM events WHERE game_id = ? ORDER BY seq",
+        (game_id,),
+    ).fetchall()
+    return [_record(row) for row in rows]
 
 
 def _record(row: tuple[object, ...]) -> Record:

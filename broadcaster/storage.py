@@ -35,6 +35,12 @@ class StoredGame:
     state: bytes
 
 
+class GameEventSource(Protocol):
+    """Reads one game's stored events; picklable, so another process can use it."""
+
+    def game_events(self, game_id: str) -> list[Record]: ...
+
+
 class JournalBackend(Protocol):
     """A durable, totally ordered log of events with each game's latest state."""
 
@@ -61,6 +67,9 @@ class JournalBackend(Protocol):
 
     def history(self, game_id: str, before: int | None, limit: int, after: int = 0) -> list[bytes]:
         """Frames of one game's events, newest first, in ``(after, before)``."""
+
+    def source(self) -> GameEventSource:
+        """A picklable reader of ``game_events`` for the refold worker process."""
 
     def publisher_of(self, seq: int) -> str | None:
         """Who published the event ``seq`` (the audit trail)."""

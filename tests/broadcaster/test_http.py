@@ -133,3 +133,13 @@ async def test_log_options_work_after_serve(journal_path: object) -> None:
         assert TOKEN not in proc.stderr
     finally:
         proc.stop()
+
+
+async def test_a_huge_request_head_gets_431_at_once(broadcaster: BroadcasterProcess) -> None:
+    """A handshake parked with ~1 MB of headers would hold that memory until its timeout."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", broadcaster.port)
+    writer.write(b"GET /feed HTTP/1.1\r\nHost: x\r\n" + (b"X-Pad: " + b"a" * 8000 + b"\r\n") * 4)
+    response = await asyncio.wait_for(reader.read(), 10)  # answered and closed, no waiting
+    assert response.startswith(b"HTTP/1.1 431 ")
+    writer.close()
+    await writer.wait_closed()
