@@ -78,6 +78,11 @@ def panel(state: GameState, story: Story | None = None) -> Panel:
     return view.panel(state, story) if view else Panel()
 
 
+def card_needs_story(sport: str) -> bool:
+    """Whether a game's card says what its events did (soccer's scorers), not its state only."""
+    return sport == "soccer"
+
+
 def story(sport: str, events: Iterable[Event] = ()) -> Story:
     """A game's story from its events (any order); ``add`` later ones as they come."""
     view = VIEWS.get(sport)
@@ -115,6 +120,7 @@ __all__ = [
     "Panel",
     "Story",
     "board",
+    "card_needs_story",
     "clock_text",
     "event_score",
     "line_score",

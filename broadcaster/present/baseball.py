@@ -13,6 +13,7 @@ from broadcaster.present.common import (
     not_started,
     ordinal,
     plain_result,
+    runners_words,
     side_of,
     surname,
     text_of,
@@ -46,12 +47,7 @@ def bases(state: GameState) -> tuple[bool, bool, bool]:
 
 def runners(state: GameState) -> str:
     """The runners: "bases empty", "runner on 2nd", "runners on 1st and 3rd", "bases loaded"."""
-    on = [ordinal(i + 1) for i, taken in enumerate(bases(state)) if taken]
-    if not on:
-        return "bases empty"
-    if len(on) == 3:
-        return "bases loaded"
-    return f"runner on {on[0]}" if len(on) == 1 else f"runners on {on[0]} and {on[1]}"
+    return runners_words(bases(state))
 
 
 def count_text(state: GameState) -> str:

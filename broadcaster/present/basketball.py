@@ -15,6 +15,7 @@ from broadcaster.present.common import (
     per_side,
     plain_result,
     stat,
+    text_of,
 )
 from broadcaster.present.story import Story, by_score, game_minutes, period_table
 from broadcaster.protocol import GameState
@@ -81,7 +82,10 @@ def play(said: Said) -> str | None:
     side, team, player = said.side, said.team, said.player
     if kind == "score":
         what = _BASKET.get(int(data.get("points") or 0), "Score")
-        return f"{what} {player}, {team}" if player else f"{what} {team}"
+        if player:
+            return f"{what} {player}, {team}"
+        text = text_of(data, "text")
+        return f"{text} (+{data.get('points')}), {team}" if text else f"{what} {team}"
     if kind == "foul":
         return f"Foul {player}, {team}" if player else f"Team foul {team}"
     if kind == "timeout":

@@ -269,3 +269,13 @@ class Said:
     @property
     def player(self) -> str:
         return surname(text_of(self.data, "player") or "")
+
+
+def runners_words(bases: tuple[bool, bool, bool]) -> str:
+    """ "bases empty", "runner on 2nd", "runners on 1st and 3rd", "bases loaded"."""
+    on = [ordinal(i + 1) for i, taken in enumerate(bases) if taken]
+    if not on:
+        return "bases empty"
+    if len(on) == 3:
+        return "bases loaded"
+    return f"runner on {on[0]}" if len(on) == 1 else f"runners on {on[0]} and {on[1]}"

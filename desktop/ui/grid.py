@@ -99,6 +99,14 @@ class GameGrid(QScrollArea):
 
     # ------------------------------------------------------------------ model → cards
 
+    def refresh(self) -> None:
+        """Every card shows its row again (after something beside the model changed)."""
+        for i in range(self._model.rowCount()):
+            index = self._model.index(i, 0)
+            card = self.cards.get(index.data(Role.GAME_ID))
+            if card is not None:
+                card.show_row(index)
+
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         if self._relayout.isActive():
             return  # the coming re-layout refreshes every card anyway
