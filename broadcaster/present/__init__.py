@@ -98,6 +98,8 @@ def play_text(
     before: GameState | None = None,
 ) -> str:
     """One line of play-by-play for an event: the sport's words, else the common ones."""
+    if kind == "game.end" and state.status == "final":
+        return f"Final · {board(state, 0.0).result}"
     view = VIEWS.get(state.sport)
     said = view.play(Said(kind, data, state, event, before)) if view else None
     return said or common_play(kind, data, state)

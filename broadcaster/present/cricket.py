@@ -183,8 +183,6 @@ def play(said: Said) -> str | None:
         return f"{what_happened(data)}, {ball_number(data, state)}{to}"
     if kind == "toss":
         return toss(state)
-    if kind == "period.end" and state.detail.get("result"):
-        return str(state.detail["result"])
     return None
 
 
