@@ -105,6 +105,15 @@ def play_text(
     return said or common_play(kind, data, state)
 
 
+def when(event: Event) -> str:
+    """When a play happened, as fans say it: "23'" in soccer, "Q3 7:11", "Top 4", "Set 2"."""
+    s = event.state
+    if s.sport == "soccer" and s.period.label in soccer.ENDS:
+        return soccer.event_minute(event)
+    clock = clock_text(s, event.time) if s.clock.running or s.clock.seconds else ""
+    return f"{s.period.label} {clock}".strip()
+
+
 def summary(state: GameState, now: float, story: Story | None = None) -> str:
     """The whole line a screen reader reads for a game: both sides and the status or result."""
     home, away = state.home, state.away
@@ -134,4 +143,5 @@ __all__ = [
     "status_word",
     "story",
     "summary",
+    "when",
 ]

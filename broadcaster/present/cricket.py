@@ -114,7 +114,7 @@ def line(state: GameState, story: Story | None) -> LineScore:
         caption = f"Target {target} · required rate {rate(need, left)}" if left else ""
     elif state.status == "final":
         caption = state.detail.get("result") or ""
-    return LineScore(("", "Runs", "Overs", "Extras", "Run rate"), tuple(rows), caption)
+    return LineScore(("Score", "Overs", "Extras", "Run rate"), tuple(rows), caption)
 
 
 def last_delivery(story: Story | None) -> Mapping[str, Any] | None:

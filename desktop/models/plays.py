@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from broadcaster.present import clock_text, event_score, play_text
+from broadcaster.present import event_score, play_text, when
 from broadcaster.protocol import Event, GameState
 
 Index = QModelIndex | QPersistentModelIndex
@@ -161,7 +161,7 @@ class PlaysModel(QAbstractTableModel):
         play = Play(
             seq=event.seq,
             kind=event.kind,
-            when=_when(event),
+            when=when(event),
             text=play_text(event.kind, event.data, event.state, event, before),
             score=event_score(event),
             state=event.state,
@@ -191,14 +191,3 @@ class PlaysModel(QAbstractTableModel):
     def _row(self, seq: int) -> int | None:
         row = bisect.bisect_left(self._keys, -seq)
         return row if row < len(self._keys) and self._keys[row] == -seq else None
-
-
-def _when(event: Event) -> str:
-    """The period and the clock at the play: "Q3 7:11", "H2 80:30"; no clock where a sport
-    has none (tennis, cricket, baseball)."""
-    clock = (
-        clock_text(event.state, event.time)
-        if event.state.clock.seconds or event.state.clock.running
-        else ""
-    )
-    return f"{event.state.period.label} {clock}".strip()

@@ -23,6 +23,8 @@ from PySide6.QtGui import (
     QAccessibleAnnouncementEvent,
     QColor,
     QFocusEvent,
+    QFont,
+    QFontMetrics,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -45,6 +47,7 @@ CARD_WIDTH = 300
 MARGIN = 10
 SPACING = 8
 SHORT_WIDTH = 34
+SCORE_PX = 22
 ELIDE = Qt.TextElideMode.ElideRight
 _STATUS = {
     "live": "● LIVE",
@@ -78,12 +81,12 @@ class GameCard(QFrame):
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.NoFrame)  # painted here: no style sheet (see theme)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setFixedWidth(CARD_WIDTH)
+        self.setFixedWidth(CARD_WIDTH)  # the grid widens cards to use its width (set_width)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._state: GameState | None = None
         self._flash = 0.0
         self._flashed: set[str] = set()  # sides whose score changed
-        self._widest = "888"  # the widest headline the score labels are sized for
+        self._score_w = self._score_h = self._figures = 0  # score labels' size; "888"'s width
         self._favourite = False
         self._accents = accents
         self._fader = fader
@@ -138,11 +141,17 @@ class GameCard(QFrame):
         for side in ("home", "away"):
             style(self.names[side + "_short"], px=12, bold=True, color=muted)
             style(self.names[side], px=13)
-            style(self.scores[side], px=22, bold=True)
+            self._style_score(self.scores[side])
             style(self.badges[side], px=12, bold=True, color=self._accents["badge"])
             style(self.dots[side], px=12, color=self._accents["live"])
             style(self.tags[side], px=11, color=muted)
         style(self.phase, px=12)
+        big = QFont(self.scores["home"].font())
+        big.setPixelSize(SCORE_PX)
+        big.setBold(True)
+        self._figures = QFontMetrics(big).horizontalAdvance("888") + 4
+        self._score_h = QFontMetrics(big).height()
+        self._score_w = max(self._score_w, self._figures)
         self._fix_sizes()
         self.update()
 
@@ -154,14 +163,14 @@ class GameCard(QFrame):
         """
         for side in ("home", "away"):
             score, badge = self.scores[side], self.badges[side]
-            score.setFixedSize(self._score_width(self._widest), score.fontMetrics().height())
+            score.setFixedSize(self._score_w, self._score_h)
             badge.setFixedSize(
                 badge.fontMetrics().horizontalAdvance("▲ +88"), badge.fontMetrics().height()
             )
             dot = self.dots[side]
-            dot.setFixedSize(dot.fontMetrics().horizontalAdvance("●"), score.height())
+            dot.setFixedSize(dot.fontMetrics().horizontalAdvance("●"), self._score_h)
             self.tags[side].setFixedHeight(self.tags[side].fontMetrics().height())
-        self.phase.setFixedSize(CARD_WIDTH - 2 * MARGIN, self.phase.fontMetrics().height())
+        self.phase.setFixedSize(self.width() - 2 * MARGIN, self.phase.fontMetrics().height())
         self._fix_name_widths()
         self.status.setFixedHeight(self.status.fontMetrics().height())
         self.setMinimumHeight(0)
@@ -193,22 +202,25 @@ class GameCard(QFrame):
             name = index.data(Qt.ItemDataRole.AccessibleTextRole)
             self.setAccessibleName(f"{name}, {self._stale}" if self._stale else name)
 
-    def _score_width(self, text: str) -> int:
-        return self.scores["home"].fontMetrics().horizontalAdvance(text) + 4
+    def _style_score(self, score: QLabel) -> None:
+        """A score in big figures; words ("yet to bat") smaller and muted."""
+        words = bool(score.property("words"))
+        score.setPalette(self.palette())
+        muted = self._accents["muted"] if words else None
+        style(score, px=13 if words else SCORE_PX, bold=not words, color=muted)
 
     def _show_board(self, board: Board, state: GameState) -> None:
         """Headlines, the dot, tags and the bases: what the sport adds to two numbers."""
         shown = state.status not in ("scheduled", "postponed", "cancelled")
-        widest = max((board.home, board.away, "888"), key=len) if shown else "888"
-        if widest != self._widest:  # wider headlines ("4 1 6 3") take room from the names
-            self._widest = widest
-            self._fix_sizes()
+        width = 0
         for side, team in (("home", state.home), ("away", state.away)):
             head = board.headline(side) if shown else "–"
             score = self.scores[side]
-            small = not head[:1].isdigit() and head != "–"  # "yet to bat": words, not a score
-            style(score, px=13 if small else 22, bold=not small,
-                  color=self._accents["muted"] if small else None)  # fmt: skip
+            words = not head[:1].isdigit() and head != "–"  # "yet to bat": words, not a score
+            if bool(score.property("words")) != words:
+                score.setProperty("words", words)
+                self._style_score(score)
+            width = max(width, score.fontMetrics().horizontalAdvance(head) + 4)
             score.setText(head)
             score.setAccessibleName(f"{team.name} {head}" if shown else team.name)
             has_ball = board.ball == side
@@ -221,7 +233,8 @@ class GameCard(QFrame):
             self.tags[side].setVisible(bool(tags))
         had_bases = self.bases.isVisibleTo(self)
         self.bases.show_bases(board.bases, board.outs)
-        if had_bases != self.bases.isVisibleTo(self):
+        if had_bases != self.bases.isVisibleTo(self) or max(width, self._figures) != self._score_w:
+            self._score_w = max(width, self._figures)  # "4 1 6 3" takes room from the names
             self._fix_sizes()
         for side, team in (("home", state.home), ("away", state.away)):
             name, full = self.names[side], team.name
@@ -232,10 +245,17 @@ class GameCard(QFrame):
         """Names get what the numbers, the dot and the bases leave; longer ones are elided."""
         bases = self.bases.sizeHint().width() + SPACING if self.bases.isVisibleTo(self) else 0
         h = self.scores["home"].width() + self.badges["home"].width() + self.dots["home"].width()
-        width = CARD_WIDTH - 2 * MARGIN - SHORT_WIDTH - h - bases - 4 * SPACING
+        width = self.width() - 2 * MARGIN - SHORT_WIDTH - h - bases - 4 * SPACING
         for side in ("home", "away"):
             self.names[side + "_short"].setFixedWidth(SHORT_WIDTH)
             self.names[side].setFixedWidth(max(40, width))
+
+    def set_width(self, width: int) -> None:
+        """As wide as the grid's columns make it: names and the status line get the room."""
+        if width != self.width():
+            self.setFixedWidth(width)
+            self._fix_sizes()
+            self._state = None  # show the next row whole: the texts are elided to the width
 
     def set_stale(self, text: str) -> None:
         """Say the score may be old ("⚠ no connection · updated 2 min ago"); "" clears it."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
@@ -34,6 +35,8 @@ from desktop.models.plays import PAGE, PlaysModel
 from desktop.ui.flow import FlowChart
 from desktop.ui.scoreboard import LineScoreTable, SportPanel
 from desktop.ui.theme import Accents, style
+
+PANEL_WIDTH = 290
 
 
 class DetailWindow(QDialog):
@@ -101,11 +104,14 @@ class DetailWindow(QDialog):
         layout.addWidget(self.line_score)
         layout.addWidget(self.line_score.caption)
         split = QSplitter(Qt.Orientation.Vertical, self)
-        middle = QSplitter(Qt.Orientation.Horizontal, split)
+        middle = QWidget(split)
+        row = QHBoxLayout(middle)
+        row.setContentsMargins(0, 0, 0, 0)
         self.panel = SportPanel(middle)
+        self.panel.setMinimumWidth(PANEL_WIDTH)
         self.flow = FlowChart((self._accents["live"], self._accents["muted"]), middle)
-        middle.setStretchFactor(0, 2)
-        middle.setStretchFactor(1, 3)
+        row.addWidget(self.panel, 2)
+        row.addWidget(self.flow, 3)
         self.plays_view = QTableView(split)
         self.plays_view.setObjectName("plays")
         self.plays_view.setAccessibleName("Play-by-play, newest first")
@@ -160,6 +166,8 @@ class DetailWindow(QDialog):
             team = state.home if side == "home" else state.away
             self.names[side].setText(team.name)
             self.scores[side].setText(board.headline(side))
+            words = not board.headline(side)[:1].isdigit()  # "yet to bat"
+            style(self.scores[side], px=20 if words else 40, bold=not words)
             self.scores[side].setAccessibleName(f"{team.name} {board.headline(side)}")
         self.phase.setText(board.line)
         self.phase.setAccessibleName(board.line)

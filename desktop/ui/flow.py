@@ -71,7 +71,9 @@ class FlowChart(QWidget):
         painter.setPen(text)
         painter.drawText(QRectF(0, frame.top() - 6, PAD_LEFT - 4, 14),
                          Qt.AlignmentFlag.AlignRight, f"{y_max:g}")  # fmt: skip
-        painter.drawText(QRectF(frame.right() - 120, frame.bottom() + 4, 120, 16),
+        painter.drawText(QRectF(0, frame.bottom() - 6, PAD_LEFT - 4, 14),
+                         Qt.AlignmentFlag.AlignRight, "0")  # fmt: skip
+        painter.drawText(QRectF(frame.right() - 120, frame.top() - 16, 120, 14),
                          Qt.AlignmentFlag.AlignRight, f"{x_max:.0f} {story.unit}")  # fmt: skip
         for i, side in enumerate(("home", "away")):
             series = story.series[side]
@@ -93,7 +95,7 @@ class FlowChart(QWidget):
 
     def _draw_periods(self, painter: QPainter, story: Story, frame: QRectF, x_max: float) -> None:
         shade = QColor(self.palette().alternateBase().color())
-        painter.setPen(self.palette().mid().color())
+        painter.setPen(self.palette().placeholderText().color())
         starts = story.periods
         for i, (x, label) in enumerate(starts):
             end = starts[i + 1][0] if i + 1 < len(starts) else x_max

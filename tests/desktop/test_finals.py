@@ -65,7 +65,7 @@ def test_the_three_finals_read_right_on_the_cards_and_in_the_detail(
     assert "Game flow over min: ARG 3, FRA 3" in soccer.flow.accessibleName()
     cricket = open_detail(window, "cricsheet-2016-04-03-eng-wi", qtbot)
     assert cricket.line_score.text() == (
-        " Runs Overs Extras Run rate | ENG 155/9 20.0 5 7.75 | WI 161/6 19.4 9 8.19"
+        "Score Overs Extras Run rate | ENG 155/9 20.0 5 7.75 | WI 161/6 19.4 9 8.19"
     )
     assert cricket.line_score.caption.text() == "West Indies won by 4 wickets"
     assert find_by_name(cricket, "West Indies 161/6")
