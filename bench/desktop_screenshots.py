@@ -13,14 +13,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import qasync
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QWidget
 
-from broadcaster.protocol import GameState
+from broadcaster import importers
+from broadcaster.importers.common import ImportedGame
+from broadcaster.protocol import GameState, Publish
+from broadcaster.sports import SPORTS, apply, create_game
 from desktop.app import start_demo
 from desktop.feed.client import FeedClient
 from desktop.settings import Settings
@@ -34,6 +41,7 @@ async def shoot(app: QApplication, out: Path, seconds: float, theme: str) -> Non
     demo = await start_demo(window)
     client.start(demo.url)
     window.show()
+    QCursor.setPos(0, 0)  # not over the grid: it would wait for the pointer to re-sort
     try:
         await asyncio.sleep(seconds)
         games = window.games.games()
@@ -62,6 +70,67 @@ async def shoot(app: QApplication, out: Path, seconds: float, theme: str) -> Non
         window.close()
 
 
+FINALS = {  # sport: (import format, file, matches file, a part of the game id)
+    "soccer": ("openfootball", "soccer/openfootball_worldcup_2022.json", None, "2022-64"),
+    "cricket": ("cricsheet", "cricket/cricsheet_951373.yaml", None, "eng-wi"),
+    "tennis": ("tennis-slam", "tennis/slam_2011-wimbledon-points.csv",
+               "tennis/slam_2011-wimbledon-matches.csv", "wimbledon-1701"),
+}  # fmt: skip
+
+
+async def shoot_finals(app: QApplication, out: Path, real: Path, theme: str) -> None:
+    """The three real finals, published whole into an embedded broadcaster: cards and details."""
+    client = FeedClient()
+    window = MainWindow(client, Settings(theme=theme))
+    window.resize(1240, 420)
+    with tempfile.TemporaryDirectory() as empty:
+        demo = await start_demo(window, Path(empty))
+    client.start(demo.url)
+    window.show()
+    QCursor.setPos(0, 0)
+    try:
+        ids = itertools.count()
+        assert demo.broadcaster is not None
+        hub = demo.broadcaster.hub
+        for fmt, name, matches, only in FINALS.values():
+            text = (real / name).read_text(encoding="utf-8")
+            more = (real / matches).read_text(encoding="utf-8") if matches else None
+            (game,) = [g for g in importers.parse(fmt, text, more) if only in g.game_id]
+            for kind, data in with_clock(game):
+                publish = Publish(f"shots-{next(ids)}", game.game_id, kind, data)
+                await hub.publish(publish, "screenshots")
+        await asyncio.sleep(2.0)
+        save(window, out / f"finals-{theme}.png")
+        for state in window.games.games():
+            card = window.grid.cards[state.game_id]
+            save(card, out / f"final-card-{state.sport}-{theme}.png")
+            detail = window.open_detail(state.game_id)
+            detail.resize(760, 760)
+            await asyncio.sleep(1.5)
+            save(detail, out / f"final-detail-{state.sport}-{theme}.png")
+            detail.close()
+    finally:
+        await client.stop()
+        await demo.stop()
+        window.close()
+
+
+def with_clock(game: ImportedGame) -> list[tuple[str, dict[str, Any]]]:
+    """The game's steps, each goal preceded by a clock.set to where the source says the clock
+    was (folded through the pure rules), as an operator would: published all at once, the
+    minutes of the goals stay right."""
+    first = game.steps[0]
+    state = create_game(game.game_id, first.data, SPORTS)
+    out: list[tuple[str, dict[str, Any]]] = [(first.kind, dict(first.data))]
+    for step in game.steps[1:]:
+        at = step.at or 0.0
+        if step.kind == "score" and state.clock.running:
+            out.append(("clock.set", {"running": True, "seconds": state.clock.value(at)}))
+        out.append((step.kind, dict(step.data)))
+        state = apply(SPORTS[state.sport], state, step.kind, step.data, at)
+    return out
+
+
 def one_per_sport(games: Sequence[GameState]) -> dict[str, GameState]:
     """A game of each sport, the one furthest along (most events) and live if one is."""
     chosen: dict[str, GameState] = {}
@@ -83,11 +152,17 @@ def main() -> int:
     p.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     p.add_argument("--seconds", type=float, default=60.0)
     p.add_argument("--theme", default="light")
+    p.add_argument("--finals", type=Path, metavar="REAL",
+                   help="shoot the three real finals instead, from this data folder "
+                        "(shared/data/real)")  # fmt: skip
     a = p.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        runner.run(shoot(app, a.out, a.seconds, a.theme))
+        if a.finals:
+            runner.run(shoot_finals(app, a.out, a.finals, a.theme))
+        else:
+            runner.run(shoot(app, a.out, a.seconds, a.theme))
     return 0
 
 

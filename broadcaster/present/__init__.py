@@ -110,6 +110,8 @@ def when(event: Event) -> str:
     s = event.state
     if s.sport == "soccer" and s.period.label in soccer.ENDS:
         return soccer.event_minute(event)
+    if s.sport == "soccer" and s.period.label == "PEN":
+        return "Pens"
     clock = clock_text(s, event.time) if s.clock.running or s.clock.seconds else ""
     return f"{s.period.label} {clock}".strip()
 

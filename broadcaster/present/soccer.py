@@ -119,7 +119,7 @@ def line(state: GameState, story: Story | None) -> LineScore:
 def panel(state: GameState, story: Story | None) -> Panel:
     cards = state.detail.get("cards", {})
     stats = [
-        stat("Goals", lambda side: ", ".join(goals(story, side)) or "—"),
+        stat("Goals", lambda side: len(goals(story, side)) if story else "—"),
         stat("Yellow cards", lambda side: cards.get(side, {}).get("yellow", 0)),
         stat("Red cards", lambda side: cards.get(side, {}).get("red", 0)),
     ]
@@ -131,7 +131,8 @@ def panel(state: GameState, story: Story | None) -> Panel:
     so = state.detail.get("shootout")
     if so:
         stats.append(stat("Penalties", lambda s: f"{kicks(so, s)}  ({so[s]})"))
-    facts: list[tuple[str, str]] = []
+    facts = [(f"{state.team(s).short} goals", ", ".join(goals(story, s))) for s in SIDES
+             if goals(story, s)]  # fmt: skip
     if state.detail.get("stoppage"):
         facts.append(("Stoppage time", f"+{state.detail['stoppage']} minutes announced"))
     return Panel(tuple(stats), tuple(facts))

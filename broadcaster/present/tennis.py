@@ -132,7 +132,8 @@ def line(state: GameState, story: Story | None) -> LineScore:
             cells.append(f"{s[side]}({tb[side]})" if lost_tb else str(s[side]))
         if live:
             cells.append(str((d.get("games") or {}).get(side, 0)))
-        rows.append((name(state, side), tuple(cells)))
+        dot = "● " if live and serving(state) == side else ""  # who serves
+        rows.append((dot + name(state, side), tuple(cells)))
     if live:
         columns.append("Pts")
         shown = d.get("display") or {}

@@ -87,6 +87,7 @@ class GameCard(QFrame):
         self._flash = 0.0
         self._flashed: set[str] = set()  # sides whose score changed
         self._score_w = self._score_h = self._figures = 0  # score labels' size; "888"'s width
+        self._refit = False  # what the card shows changed its layout
         self._favourite = False
         self._accents = accents
         self._fader = fader
@@ -124,6 +125,7 @@ class GameCard(QFrame):
             grid.addWidget(tag, row + 1, 1, 1, 3)
             self.names[side], self.scores[side], self.badges[side] = name, score, badge
             self.dots[side], self.tags[side] = dot, tag
+            tag.hide()  # shown when there is something to say
             self.names[side + "_short"] = short
         self.bases = BasesDiamond(self)
         grid.addWidget(self.bases, 1, 5, 4, 1, Qt.AlignmentFlag.AlignVCenter)
@@ -230,11 +232,16 @@ class GameCard(QFrame):
             tags = ", ".join(board.tags.get(side, ()))
             self.tags[side].setText(tags)
             self.tags[side].setAccessibleName(f"{team.name}: {tags}" if tags else "")
-            self.tags[side].setVisible(bool(tags))
+            if self.tags[side].isVisibleTo(self) != bool(tags):
+                self.tags[side].setVisible(bool(tags))
+                self._refit = True
         had_bases = self.bases.isVisibleTo(self)
         self.bases.show_bases(board.bases, board.outs)
         if had_bases != self.bases.isVisibleTo(self) or max(width, self._figures) != self._score_w:
             self._score_w = max(width, self._figures)  # "4 1 6 3" takes room from the names
+            self._refit = True
+        if self._refit:  # the card's height and the names' widths follow what it shows
+            self._refit = False
             self._fix_sizes()
         for side, team in (("home", state.home), ("away", state.away)):
             name, full = self.names[side], team.name

@@ -17,10 +17,12 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -108,9 +110,14 @@ class DetailWindow(QDialog):
         row = QHBoxLayout(middle)
         row.setContentsMargins(0, 0, 0, 0)
         self.panel = SportPanel(middle)
-        self.panel.setMinimumWidth(PANEL_WIDTH)
+        scroll = QScrollArea(middle)  # a long panel scrolls; nothing is clipped
+        scroll.setWidget(self.panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(PANEL_WIDTH)
         self.flow = FlowChart((self._accents["live"], self._accents["muted"]), middle)
-        row.addWidget(self.panel, 2)
+        row.addWidget(scroll, 2)
         row.addWidget(self.flow, 3)
         self.plays_view = QTableView(split)
         self.plays_view.setObjectName("plays")

@@ -153,8 +153,8 @@ class GameGrid(QScrollArea):
                     widget.hide()
         columns = self._columns = self._fit_columns()
         self._card_width = self._width_for(columns)
-        for c in range(columns):
-            layout.setColumnMinimumWidth(c, self._card_width)
+        for c in range(max(columns, layout.columnCount())):  # fewer columns: the rest let go
+            layout.setColumnMinimumWidth(c, self._card_width if c < columns else 0)
         groups: dict[str, list[str]] = {}
         for i in range(self._model.rowCount()):
             index = self._model.index(i, 0)
@@ -215,12 +215,17 @@ class GameGrid(QScrollArea):
         return section
 
     def _fit_columns(self) -> int:
-        width = self.viewport().width() - 24
+        width = self._room()
         return max(1, (width + SPACING) // (CARD_WIDTH + SPACING))
+
+    def _room(self) -> int:
+        """The width cards may use: the viewport's, less a vertical scroll bar yet to come."""
+        bar = self.verticalScrollBar()
+        return self.viewport().width() - 24 - (0 if bar.isVisible() else bar.sizeHint().width())
 
     def _width_for(self, columns: int) -> int:
         """Cards share the width there is (within limits)."""
-        width = self.viewport().width() - 24 - SPACING * (columns - 1)
+        width = self._room() - SPACING * (columns - 1)
         return max(MIN_CARD, min(MAX_CARD, width // columns))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802

@@ -89,6 +89,8 @@ class SportPanel(QFrame):
         self._grid.setContentsMargins(4, 4, 4, 4)
         self._grid.setColumnStretch(0, 1)
         self._grid.setColumnStretch(2, 1)
+        self._grid.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self._grid.setVerticalSpacing(8)
         self._shown: Panel | None = None
         self.labels: list[QLabel] = []
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtWidgets import QLabel
+
 from desktop.models.plays import PlayRole
 from desktop.ui.detail import DetailWindow
 from desktop.ui.main_window import MainWindow
@@ -59,7 +61,7 @@ def test_the_three_finals_read_right_on_the_cards_and_in_the_detail(
     assert soccer.line_score.text() == (
         "1st 2nd ET1 ET2 Goals Pens | ARG 2 0 0 1 3 4 | FRA 0 2 0 1 3 2"
     )
-    assert "ARG Goals: Messi 23' (pen), Di María 36', Messi 108'" in soccer.panel.texts()
+    assert "ARG goals: Messi 23' (pen), Di María 36', Messi 108'" in soccer.panel.texts()
     assert "FRA Penalties: ✓ ✓ ✕ ✕  (2)" in soccer.panel.texts()
     assert soccer.phase.accessibleName() == "Argentina won 4–2 on penalties"
     assert "Game flow over min: ARG 3, FRA 3" in soccer.flow.accessibleName()
@@ -90,6 +92,10 @@ def test_a_chase_in_progress_then_the_result(
     batting = card_for(window, "England ", qtbot)  # England batting, West Indies not yet
     assert batting.scores["away"].text() == "yet to bat"
     assert find_by_name(window, "England batting")
+    # the latency readout is where developers look, not in the status bar
+    qtbot.waitUntil(lambda: window.indicator.toolTip().startswith("event→screen"), timeout=WAIT_MS)
+    assert "event→screen" in window.about_text()
+    assert not [w for w in window.statusBar().findChildren(QLabel) if "event→screen" in w.text()]
     chase = [i for i, s in enumerate(everything) if s[1] == "delivery"][-5]  # before the sixes
     publish_all(run, broadcaster.publish, everything[innings_break - 90 : chase + 1])
     card_for(window, "England 155/9, West Indies 137/6, 19.0 ov · WI need 19 from 6", qtbot)

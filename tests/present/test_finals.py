@@ -24,9 +24,12 @@ def test_the_world_cup_final_is_won_on_penalties() -> None:
     assert table.columns == ("1st", "2nd", "ET1", "ET2", "Goals", "Pens")
     assert table.rows == (("ARG", ("2", "0", "0", "1", "3", "4")),
                           ("FRA", ("0", "2", "0", "1", "3", "2")))  # fmt: skip
-    goals = present.panel(end, story).stats[0]
-    assert goals == ("Goals", "Messi 23' (pen), Di María 36', Messi 108'",
-                     "Mbappé 80' (pen), Mbappé 81', Mbappé 118' (pen)")  # fmt: skip
+    panel = present.panel(end, story)
+    assert panel.stats[0] == ("Goals", "3", "3")
+    assert panel.facts == (
+        ("ARG goals", "Messi 23' (pen), Di María 36', Messi 108'"),
+        ("FRA goals", "Mbappé 80' (pen), Mbappé 81', Mbappé 118' (pen)"),
+    )
 
 
 def test_the_world_cup_final_while_it_is_played() -> None:
