@@ -53,14 +53,7 @@ async def shoot(app: QApplication, out: Path, seconds: float, theme: str) -> Non
         await asyncio.sleep(0.5)
         save(window, out / f"scoreboard-{theme}.png")
         for sport, game in sorted(one_per_sport(games).items()):
-            card = window.grid.cards.get(game.game_id)
-            if card is not None:
-                save(card, out / f"card-{sport}-{theme}.png")
-            detail = window.open_detail(game.game_id)
-            detail.resize(760, 760)
-            await asyncio.sleep(1.5)
-            save(detail, out / f"detail-{sport}-{theme}.png")
-            detail.close()
+            await shoot_game(window, game.game_id, out, f"{sport}-{theme}")
         window.resize(700, 760)  # a narrow window: one column, nothing overlaps
         await asyncio.sleep(0.5)
         save(window, out / f"scoreboard-narrow-{theme}.png")
@@ -102,13 +95,7 @@ async def shoot_finals(app: QApplication, out: Path, real: Path, theme: str) -> 
         await asyncio.sleep(2.0)
         save(window, out / f"finals-{theme}.png")
         for state in window.games.games():
-            card = window.grid.cards[state.game_id]
-            save(card, out / f"final-card-{state.sport}-{theme}.png")
-            detail = window.open_detail(state.game_id)
-            detail.resize(760, 760)
-            await asyncio.sleep(1.5)
-            save(detail, out / f"final-detail-{state.sport}-{theme}.png")
-            detail.close()
+            await shoot_game(window, state.game_id, out, f"{state.sport}-{theme}", "final-")
     finally:
         await client.stop()
         await demo.stop()
@@ -129,6 +116,20 @@ def with_clock(game: ImportedGame) -> list[tuple[str, dict[str, Any]]]:
         out.append((step.kind, dict(step.data)))
         state = apply(SPORTS[state.sport], state, step.kind, step.data, at)
     return out
+
+
+async def shoot_game(
+    window: MainWindow, game_id: str, out: Path, name: str, prefix: str = ""
+) -> None:
+    """A game's card and its detail view."""
+    card = window.grid.cards.get(game_id)
+    if card is not None:
+        save(card, out / f"{prefix}card-{name}.png")
+    detail = window.open_detail(game_id)
+    detail.resize(760, 760)
+    await asyncio.sleep(1.5)
+    save(detail, out / f"{prefix}detail-{name}.png")
+    detail.close()
 
 
 def one_per_sport(games: Sequence[GameState]) -> dict[str, GameState]:

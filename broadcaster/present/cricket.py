@@ -136,8 +136,6 @@ def panel(state: GameState, story: Story | None) -> Panel:
     over = [b for b in state.detail.get("this_over", []) if b != "|"]
     if over:
         facts.append(("This over", " ".join(over)))
-    if state.detail.get("result"):
-        facts.append(("Result", state.detail["result"]))
     return Panel((), tuple(facts))
 
 
