@@ -42,6 +42,7 @@ class Story:
     events: list[Event] = field(default_factory=list)
     last: GameState | None = None
     x: float = 0.0  # the furthest point in game time the events reached
+    voided: set[int] = field(default_factory=set)  # seqs a correction voided
 
     def add(self, event: Event) -> None:
         if self.events and event.seq <= self.events[-1].seq:
@@ -52,6 +53,8 @@ class Story:
             self.ends[number] = (state.period.label, state.home.score, state.away.score)
             if state.clock.direction == "down":
                 self.lengths[number] = max(self.lengths.get(number, 0.0), state.clock.seconds)
+        if event.kind == "correction" and event.data.get("action") == "void":
+            self.voided.add(int(event.data.get("target") or 0))
         self.flow(self, event, before)
         self.events.append(event)
         self.last = state
@@ -73,12 +76,18 @@ class Story:
         if not self.periods or self.periods[-1][1] != label:
             self.periods.append((x, label))
 
+    @property
+    def whole(self) -> bool:
+        """The story starts at the game's creation (no older events are missing)."""
+        return bool(self.events) and self.events[0].kind == "game.create"
+
     def scored(self) -> list[Event]:
-        """The events after which a side's score changed."""
+        """The events after which a side's score went up (a voided one is left out)."""
         out, previous = [], None
         for event in self.events:
             s = event.state
-            if previous is not None and (s.home.score, s.away.score) != previous:
+            went_up = previous is not None and s.home.score + s.away.score > sum(previous)
+            if went_up and event.seq not in self.voided:
                 out.append(event)
             previous = (s.home.score, s.away.score)
         return out
@@ -138,11 +147,13 @@ def periods_line(
     story: Story | None, state: GameState, column: Callable[[str, int], str | None]
 ) -> tuple[list[str], dict[str, list[str]]]:
     """Points per period from the score at each period's end: ``column`` names a period's
-    column (None leaves it out); a period played with no event yet reads "–"."""
+    column (None leaves it out). Only from a whole story: a period's points need the
+    score at the end of the one before."""
     columns: list[str] = []
     cells: dict[str, list[str]] = {"home": [], "away": []}
     previous = (0, 0)
-    for number, (label, home, away) in sorted((story.ends if story else {}).items()):
+    ends = story.ends if story is not None and story.whole else {}  # else totals only
+    for number, (label, home, away) in sorted(ends.items()):
         name = column(label, number)
         if name is None:
             continue

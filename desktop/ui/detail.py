@@ -65,6 +65,7 @@ class DetailWindow(QDialog):
         self._events: dict[int, Event] = {}
         self.story = present.story("")
         self._first_page = True
+        self.stale = ""  # "⚠ No connection · updated 2 min ago" while the feed is lost
         self._build()
         games.dataChanged.connect(self._on_games_changed)
         games.modelReset.connect(self._on_header)
@@ -176,12 +177,18 @@ class DetailWindow(QDialog):
             words = not board.headline(side)[:1].isdigit()  # "yet to bat"
             style(self.scores[side], px=20 if words else 40, bold=not words)
             self.scores[side].setAccessibleName(f"{team.name} {board.headline(side)}")
-        self.phase.setText(board.line)
-        self.phase.setAccessibleName(board.line)
+        line = f"{self.stale} · {board.line}" if self.stale else board.line
+        self.phase.setText(line)
+        self.phase.setAccessibleName(line)
         self.setAccessibleName(present.summary(state, self._games.server_now, self.story))
         self.line_score.show_line(present.line_score(state, self.story))
         self.panel.show_panel(present.panel(state, self.story), state.home.short, state.away.short)
         self.flow.show_story(self.story, state.home.short, state.away.short)
+
+    def set_stale(self, text: str) -> None:
+        if text != self.stale:
+            self.stale = text
+            self._on_header()
 
     # ------------------------------------------------------------------ plays
 

@@ -183,6 +183,8 @@ class MainWindow(QMainWindow):
             self.stale = text
             for card in self.grid.cards.values():
                 card.set_stale(text)
+            for window in self.details.values():
+                window.set_stale(text)
             self.grid.refresh()
 
     def _on_games_listed(self, *_: object) -> None:
@@ -198,6 +200,7 @@ class MainWindow(QMainWindow):
         window = self.details.get(game_id)
         if window is None:
             window = DetailWindow(game_id, self.games, self.client, self.accents, self)
+            window.set_stale(self.stale)
             self.details[game_id] = window
             window.destroyed.connect(lambda *_: self.details.pop(game_id, None))
         window.show()

@@ -124,10 +124,13 @@ def test_a_lost_feed_marks_every_card_stale_until_it_resumes(
     publish_all(run, broadcaster.publish, steps("tennis"))
     window = make_window(broadcaster.url)
     card = card_for(window, TENNIS, qtbot)
+    detail = window.open_detail("tennis-slam-2011-wimbledon-1701")
     broadcaster.kill()
     qtbot.waitUntil(lambda: "No connection" in card.accessibleName(), timeout=WAIT_MS)
     assert card.status.text() == "⚠ NOT LIVE"
     assert card.phase.text().startswith("⚠ No connection")
+    assert detail.phase.accessibleName().startswith("⚠ No connection")
     broadcaster.start()  # the same journal on the same port
     qtbot.waitUntil(lambda: card.accessibleName() == TENNIS, timeout=WAIT_MS)
     assert card.status.text() == "■ FINAL"
+    assert detail.phase.accessibleName() == "Djokovic won 6–4 6–1 1–6 6–3"

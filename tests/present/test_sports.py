@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from msgspec.structs import replace
+
 from broadcaster import present
 from broadcaster.protocol import Event, GameState
 from broadcaster.sports import SPORTS, apply, create_game
@@ -17,8 +19,9 @@ def play(sport: str, league: str, steps: list[Step]) -> list[Event]:
         "home": {"name": "Home Town", "short": "HOM"},
         "away": {"name": "Away City", "short": "AWY"},
     }
-    state = create_game("g", {"sport": sport, "league": league, **teams}, SPORTS)
-    out = []
+    created = {"sport": sport, "league": league, **teams}
+    state = create_game("g", created, SPORTS)
+    out = [Event("e", 0, 0.0, "g", 0, "game.create", created, state)]
     for seq, (kind, data, at) in enumerate([("game.start", {}, 0.0), *steps], start=1):
         state = apply(SPORTS[sport], state, kind, data, at)
         out.append(Event("e", seq, at, "g", seq, kind, data, state))
@@ -41,8 +44,8 @@ def test_baseball_reads_the_half_inning_outs_count_and_runners() -> None:
     board = present.board(last(evs), 0.0)
     assert board.status == "Bot 1st · 1 out · 0-0 · runner on 2nd"
     assert (board.home, board.away, board.bases, board.outs) == ("2", "0", (False, True, False), 1)
-    hr = evs[8]
-    assert present.play_text(hr.kind, hr.data, hr.state, hr, evs[7].state) == (
+    hr = evs[9]
+    assert present.play_text(hr.kind, hr.data, hr.state, hr, evs[8].state) == (
         "Home run Tanaka, 2 runs score"
     )
     table = present.line_score(last(evs))
@@ -113,3 +116,19 @@ def test_names_as_fans_say_them() -> None:
     assert surname("CR Brathwaite") == "Brathwaite"
     assert surname("Chan / Venus") == "Chan/Venus"
     assert surname("Pelé") == "Pelé"
+
+
+def test_a_voided_goal_is_no_scorer_and_a_partial_story_gives_totals_only() -> None:
+    evs = play("soccer", "World Cup", [
+        ("period.start", {}, 0.0),
+        ("score", {"team": "home", "player": "Lionel Messi"}, 600.0),
+        ("score", {"team": "away", "player": "Kylian Mbappé"}, 1200.0),
+    ])  # fmt: skip
+    messi = evs[3]
+    assert messi.data["player"] == "Lionel Messi"
+    void = {"action": "void", "target": messi.seq}
+    story = present.story("soccer", [*evs, replace(evs[-1], seq=9, kind="correction", data=void)])
+    assert present.panel(evs[-1].state, story).facts == (("AWY goals", "Mbappé 21'"),)
+    partial = present.story("soccer", evs[3:])  # the first events are missing
+    assert present.line_score(evs[-1].state, partial).columns == ("Goals",)
+    assert present.line_score(evs[-1].state, story).columns == ("1st", "Goals")
