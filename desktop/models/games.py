@@ -214,6 +214,24 @@ class GamesModel(QAbstractListModel):
         if moved:
             self.order_changed.emit()
 
+    def wants_history(self, state: GameState) -> bool:
+        """A live game whose card tells what its events did, and has not seen them."""
+        live = state.status in ("live", "break")
+        return live and present.card_needs_story(state.sport) and state.game_id not in self._stories
+
+    def tell(self, events: Sequence[Event]) -> None:
+        """Older events (a history page) for the cards that tell them; merged by seq."""
+        if not events:
+            return
+        game_id, sport = events[0].game_id, events[0].state.sport
+        row = self._rows.get(game_id)
+        if row is None or not present.card_needs_story(sport):
+            return
+        known = self._stories[game_id].events if game_id in self._stories else []
+        self._stories[game_id] = present.story(sport, [*known, *events])
+        index = self.index(row)
+        self.dataChanged.emit(index, index, LIVE_ROLES)
+
     def _story(self, game_id: str, sport: str) -> Story:
         story = self._stories.get(game_id)
         if story is None:

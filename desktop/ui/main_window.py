@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from broadcaster import __version__
-from broadcaster.protocol import Event, GameState
+from broadcaster.protocol import HISTORY_MAX_LIMIT, Event, GameState, History
 from desktop.feed.client import FeedClient
 from desktop.models.filter import GamesFilter
 from desktop.models.games import GamesModel
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         client.status_changed.connect(self.indicator.show_status)
         client.games_reset.connect(self._on_games_reset)
         client.events_applied.connect(self._on_events)
+        client.history_received.connect(self._on_history)
         self.grid.game_activated.connect(self.open_detail)
         self.grid.favourite_toggled.connect(self._on_favourite_toggled)
         self.games.rowsInserted.connect(self._on_games_listed)
@@ -155,6 +156,12 @@ class MainWindow(QMainWindow):
     def _on_games_reset(self, games: Sequence[GameState], epoch_changed: bool) -> None:
         self.games.server_now = self.client.server_time()
         self.games.reset(games, epoch_changed)
+        for state in games:  # a card that tells what events did (scorers) needs them
+            if self.games.wants_history(state):
+                self.client.request_history(state.game_id, limit=HISTORY_MAX_LIMIT)
+
+    def _on_history(self, history: History) -> None:
+        self.games.tell(history.events)
 
     def _on_events(self, events: Sequence[Event]) -> None:
         self.games.server_now = self.client.server_time()

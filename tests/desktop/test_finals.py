@@ -134,3 +134,17 @@ def test_a_lost_feed_marks_every_card_stale_until_it_resumes(
     qtbot.waitUntil(lambda: card.accessibleName() == TENNIS, timeout=WAIT_MS)
     assert card.status.text() == "■ FINAL"
     assert detail.phase.accessibleName() == "Djokovic won 6–4 6–1 1–6 6–3"
+
+
+def test_a_card_seen_mid_game_still_names_the_scorers(
+    broadcaster: BroadcasterProcess, make_window: Callable[..., MainWindow], run: Runner, qtbot: Any
+) -> None:
+    everything = steps("soccer")
+    second_half = [i for i, s in enumerate(everything) if s[1] == "period.start"][1]
+    publish_all(run, broadcaster.publish, everything[: second_half + 1])
+    window = make_window(broadcaster.url)  # the goals came before it connected
+    card = card_for(window, "Argentina 2, France 0, ", qtbot)
+    qtbot.waitUntil(
+        lambda: "Messi 23' (pen), Di María 36'" in card.accessibleName(), timeout=WAIT_MS
+    )
+    assert card.phase.toolTip().endswith("· Messi 23' (pen), Di María 36'")
