@@ -92,7 +92,7 @@ def board(state: GameState, now: float, story: Story | None = None) -> Board:
         home=heads["home"],
         away=heads["away"],
         status=status(state),
-        result=(detail.get("result") or "Final") if state.status == "final" else None,
+        result=detail.get("result") or ("Final" if state.status == "final" else None),
         ball=batting if batting and state.period.in_progress else None,
         ball_word="batting",
     )

@@ -108,12 +108,13 @@ def headline(state: GameState, side: SideName) -> str:
 
 def board(state: GameState, now: float, story: Story | None = None) -> Board:
     live = state.status == "live"
+    decided = state.status == "final" or state.detail.get("winner") is not None  # game.end may lag
     return Board(
         home=headline(state, "home"),
         away=headline(state, "away"),
         status=status(state),
-        result=result(state) if state.status == "final" else None,
-        ball=serving(state) if live else None,
+        result=result(state) if decided else None,
+        ball=serving(state) if live and not decided else None,
         ball_word="serving",
     )
 

@@ -134,3 +134,20 @@ def test_the_flow_of_the_finals() -> None:
     tennis = present.story("tennis", final("tennis"))
     assert tennis.series["home"][-1][1] == 82 and tennis.series["away"][-1][1] == 95
     assert [m.text for m in tennis.marks] == ["Set 1", "Set 2", "Set 3", "Set 4"]
+
+
+def test_real_nhl_and_nba_games_end_as_their_fans_know() -> None:
+    shootout = events("nhl", "hockey/nhl_2017020006.csv", None, "")
+    story = present.story("ice_hockey", shootout)
+    assert present.summary(shootout[-1].state, 0.0, story) == (
+        "Buffalo Sabres 2, Montréal Canadiens 3, Montréal Canadiens won 3–2 in a shoot-out"
+    )
+    assert present.line_score(shootout[-1].state, story).columns == ("1", "2", "3", "OT", "SO", "T")
+    overtime = events("nhl", "hockey/nhl_2017020002.csv", None, "")
+    assert present.board(overtime[-1].state, 0.0).result == "St. Louis Blues won 5–4 in overtime"
+    nba = events("nba-stats", "basketball/nba_stats_0021600270.json", None, "")
+    table = present.line_score(nba[-1].state, present.story("basketball", nba))
+    # the manifest: away-home at each period's end 19-32, 53-60, 84-84, 105-105, 115-126
+    assert table.rows == (("OKC", ("32", "28", "24", "21", "21", "126")),
+                          ("WAS", ("19", "34", "31", "21", "10", "115")))  # fmt: skip
+    assert present.board(nba[-1].state, 0.0).status == "Final/OT"

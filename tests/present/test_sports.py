@@ -132,3 +132,20 @@ def test_a_voided_goal_is_no_scorer_and_a_partial_story_gives_totals_only() -> N
     partial = present.story("soccer", evs[3:])  # the first events are missing
     assert present.line_score(evs[-1].state, partial).columns == ("Goals",)
     assert present.line_score(evs[-1].state, story).columns == ("1st", "Goals")
+
+
+def test_soccer_red_cards_and_tennis_retirement() -> None:
+    evs = play("soccer", "World Cup", [
+        ("period.start", {}, 0.0),
+        ("card", {"team": "away", "player": "Zinedine Zidane", "color": "red"}, 60.0),
+    ])  # fmt: skip
+    assert present.board(last(evs), 60.0).tags == {"away": ("1 red card",)}
+    card = evs[-1]
+    assert (
+        present.play_text(card.kind, card.data, card.state, card) == "Red card Zidane 2', Away City"
+    )
+    points = [("point", {"team": "home", **({"server": "home"} if i == 0 else {})}, 1.0 + i)
+              for i in range(4)]  # fmt: skip
+    tennis = play("tennis", "ATP", [("period.start", {}, 0.0), *points,
+                                     ("retire", {"team": "away"}, 9.0)])  # fmt: skip
+    assert present.board(last(tennis), 0.0).result == "Town won 1–0, City retired"
