@@ -79,8 +79,9 @@ def panel(state: GameState, story: Story | None = None) -> Panel:
 
 
 def card_needs_story(sport: str) -> bool:
-    """Whether a game's card says what its events did (soccer's scorers), not its state only."""
-    return sport == "soccer"
+    """Whether a game's card says what its events did (soccer's scorers, the goal that ends a
+    hockey power play), not its state only."""
+    return sport in ("soccer", "ice_hockey")
 
 
 def story(sport: str, events: Iterable[Event] = ()) -> Story:

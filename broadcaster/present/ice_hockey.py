@@ -56,17 +56,27 @@ def result(state: GameState) -> str:
     return plain_result(state, how)
 
 
-def power_play(state: GameState, now: float) -> SideName | None:
-    """The side with more skaters now, from the penalties still being served."""
+def game_seconds(number: int, clock: float) -> float:
+    """Seconds of play before a moment of period ``number`` whose clock read ``clock``."""
+    return (number - 1) * PERIOD + PERIOD - clock
+
+
+def power_play(state: GameState, now: float, story: Story | None = None) -> SideName | None:
+    """The side with more skaters now, from the penalties still being served; a goal by
+    the side with the advantage ends a two-minute penalty (when the events are known)."""
     if state.status != "live" or not state.period.in_progress or state.period.label == "SO":
         return None
-    current = state.period.number, state.clock.value(now)
+    at = game_seconds(state.period.number, state.clock.value(now))
+    goals = [(game_seconds(e.state.period.number, e.state.clock.value(e.time)), e.data.get("team"))
+             for e in (story.scored() if story else [])]  # fmt: skip
     serving = {"home": 0, "away": 0}
     for pen in state.detail.get("penalties", []):
-        length = ADVANTAGE.get(int(pen.get("minutes") or 0), 0) * 60
-        periods = current[0] - int(pen.get("period") or 0)
-        served = float(pen.get("clock") or 0) - current[1] + periods * PERIOD
-        if 0 <= served < length:
+        minutes = int(pen.get("minutes") or 0)
+        start = game_seconds(int(pen.get("period") or 1), float(pen.get("clock") or 0))
+        end = start + ADVANTAGE.get(minutes, 0) * 60
+        if minutes == 2:  # a minor ends with the first goal against
+            end = min([end, *(t for t, side in goals if start <= t < end and side != pen["team"])])
+        if start <= at < end:
             serving[pen["team"]] += 1
     if serving["home"] == serving["away"]:
         return None
@@ -74,7 +84,7 @@ def power_play(state: GameState, now: float) -> SideName | None:
 
 
 def board(state: GameState, now: float, story: Story | None = None) -> Board:
-    pp = power_play(state, now)
+    pp = power_play(state, now, story)
     return Board(
         home=str(state.home.score),
         away=str(state.away.score),

@@ -85,6 +85,9 @@ def test_hockey_reads_a_power_play_and_penalties_with_their_clock() -> None:
     assert board.tags == {"away": ("power play",)}
     assert board.status == "2nd · 19:30"
     assert present.board(state, 1300.0 + 27 + 121).tags == {}  # served
+    goal = ("score", {"team": "away", "player": "Connor McDavid"}, 1360.0)
+    scored = play("ice_hockey", "NHL", [*[(e.kind, dict(e.data), e.time) for e in evs[2:]], goal])
+    assert present.board(last(scored), 1365.0, present.story("ice_hockey", scored)).tags == {}
     assert present.panel(state).facts == (
         ("Penalty", "19:33 2nd · Matthews (HOM) 2 min, tripping"),
     )
