@@ -26,8 +26,9 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from broadcaster import present
+from broadcaster.present import Board, Story, clock_text, period_name, status_word
 from broadcaster.protocol import Event, GameState
-from desktop.models.describe import clock_text, period_name, phase_text, status_text, summary
 
 Index = QModelIndex | QPersistentModelIndex
 _TEXT = [int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.AccessibleTextRole)]
@@ -44,14 +45,15 @@ class Role(enum.IntEnum):
     STATUS = enum.auto()  # scheduled | live | break | final | …
     PERIOD = enum.auto()  # spoken period name
     CLOCK = enum.auto()  # "7:11" or ""
-    PHASE = enum.auto()  # "3rd quarter, 7:11 left"
+    PHASE = enum.auto()  # the line under the scores: "Q3 · 7:11", "West Indies won by 4 wickets"
+    BOARD = enum.auto()  # the fan's reading (broadcaster.present.Board)
     FAVOURITE = enum.auto()
     SORT_KEY = enum.auto()
     SEARCH = enum.auto()  # lower-case text the search box matches
 
 
 # What a score or a clock changes (not the sort key, not the status).
-CLOCK_ROLES = [*_TEXT, int(Role.CLOCK), int(Role.PHASE)]
+CLOCK_ROLES = [*_TEXT, int(Role.CLOCK), int(Role.PHASE), int(Role.BOARD)]
 LIVE_ROLES = [*CLOCK_ROLES, int(Qt.ItemDataRole.ToolTipRole), int(Role.STATE), int(Role.PERIOD)]
 
 
@@ -74,6 +76,7 @@ class GamesModel(QAbstractListModel):
         self._rows: dict[str, int] = {}
         self._clocks: dict[int, str] = {}  # row -> clock text last signalled, running clocks
         self._favourites: frozenset[str] = frozenset()
+        self._stories: dict[str, Story] = {}  # games whose card tells what events did
         self.server_now = 0.0
 
     # ------------------------------------------------------------------ Qt model API
@@ -90,7 +93,7 @@ class GamesModel(QAbstractListModel):
             return None
         state = self._states[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return summary(state, self.server_now)
+            return present.summary(state, self.server_now, self._stories.get(state.game_id))
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{state.league} · {state.venue}" if state.venue else state.league
         return self._role(state, role)
@@ -105,13 +108,15 @@ class GamesModel(QAbstractListModel):
         if role == Role.SPORT:
             return state.sport
         if role == Role.STATUS:
-            return status_text(state)
+            return status_word(state)
         if role == Role.PERIOD:
             return period_name(state.period.label, state.period.number)
         if role == Role.CLOCK:
             return clock_text(state, self.server_now)
         if role == Role.PHASE:
-            return phase_text(state, self.server_now)
+            return self.board(state).line
+        if role == Role.BOARD:
+            return self.board(state)
         if role == Role.FAVOURITE:
             return self.is_favourite(state)
         if role == Role.SORT_KEY:
@@ -133,6 +138,9 @@ class GamesModel(QAbstractListModel):
     def games(self) -> Sequence[GameState]:
         return tuple(self._states)
 
+    def board(self, state: GameState) -> Board:
+        return present.board(state, self.server_now, self._stories.get(state.game_id))
+
     def is_favourite(self, state: GameState) -> bool:
         fav = self._favourites
         return state.home.name in fav or state.away.name in fav
@@ -142,7 +150,7 @@ class GamesModel(QAbstractListModel):
         return (
             0 if self.is_favourite(state) else 1,
             state.league.casefold(),
-            _STATUS_ORDER.get(status_text(state), 4),
+            _STATUS_ORDER.get(status_word(state), 4),
             state.start or 0.0,
             state.game_id,
         )
@@ -157,6 +165,7 @@ class GamesModel(QAbstractListModel):
             self._states = games
             self._rows = {g.game_id: i for i, g in enumerate(games)}
             self._clocks = {}
+            self._stories = {}
             self.endResetModel()
             self.order_changed.emit()
             return
@@ -174,6 +183,8 @@ class GamesModel(QAbstractListModel):
             if old is not None:
                 self._signal_scores(old, event.state)
             latest[event.game_id] = event.state
+            if present.card_needs_story(event.state.sport):
+                self._story(event.game_id, event.state.sport).add(event)
         self.update(latest.values())
 
     def update(self, states: Iterable[GameState]) -> None:
@@ -202,6 +213,30 @@ class GamesModel(QAbstractListModel):
             moved = True
         if moved:
             self.order_changed.emit()
+
+    def wants_history(self, state: GameState) -> bool:
+        """A live game whose card tells what its events did, and has not seen them."""
+        live = state.status in ("live", "break")
+        return live and present.card_needs_story(state.sport) and state.game_id not in self._stories
+
+    def tell(self, events: Sequence[Event]) -> None:
+        """Older events (a history page) for the cards that tell them; merged by seq."""
+        if not events:
+            return
+        game_id, sport = events[0].game_id, events[0].state.sport
+        row = self._rows.get(game_id)
+        if row is None or not present.card_needs_story(sport):
+            return
+        known = self._stories[game_id].events if game_id in self._stories else []
+        self._stories[game_id] = present.story(sport, [*known, *events])
+        index = self.index(row)
+        self.dataChanged.emit(index, index, LIVE_ROLES)
+
+    def _story(self, game_id: str, sport: str) -> Story:
+        story = self._stories.get(game_id)
+        if story is None:
+            story = self._stories[game_id] = present.story(sport)
+        return story
 
     def _remove(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)

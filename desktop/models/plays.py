@@ -25,8 +25,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from broadcaster.protocol import Event
-from desktop.models.describe import clock_text, event_score, event_text
+from broadcaster.present import event_score, play_text, when
+from broadcaster.protocol import Event, GameState
 
 Index = QModelIndex | QPersistentModelIndex
 HIDDEN_KINDS = frozenset({"clock.set"})  # bookkeeping, not plays
@@ -48,6 +48,7 @@ class Play:
     when: str  # period label and clock at the event
     text: str
     score: str
+    state: GameState
     correction: str = ""  # set on a corrected play
 
     @property
@@ -156,12 +157,14 @@ class PlaysModel(QAbstractTableModel):
         row = bisect.bisect_left(self._keys, key)
         if row < len(self._keys) and self._keys[row] == key:
             return
+        before = self._plays[row].state if row < len(self._plays) else None  # the play before
         play = Play(
             seq=event.seq,
             kind=event.kind,
-            when=_when(event),
-            text=event_text(event.kind, event.data, event.state),
+            when=when(event),
+            text=play_text(event.kind, event.data, event.state, event, before),
             score=event_score(event),
+            state=event.state,
             correction=self._fixes.get(event.seq, ""),
         )
         self.beginInsertRows(QModelIndex(), row, row)
@@ -176,7 +179,7 @@ class PlaysModel(QAbstractTableModel):
         if action == "amend" and isinstance(event.data.get("data"), dict):
             row = self._row(target)
             kind = self._plays[row].kind if row is not None else "score"
-            fix = "amended to: " + event_text(kind, event.data["data"], event.state)
+            fix = "amended to: " + play_text(kind, event.data["data"], event.state)
         else:
             fix = f"voided by correction #{event.seq}"
         self._fixes[target] = fix
@@ -188,8 +191,3 @@ class PlaysModel(QAbstractTableModel):
     def _row(self, seq: int) -> int | None:
         row = bisect.bisect_left(self._keys, -seq)
         return row if row < len(self._keys) and self._keys[row] == -seq else None
-
-
-def _when(event: Event) -> str:
-    clock = clock_text(event.state, event.time)
-    return f"{event.state.period.label} {clock}".strip()

@@ -1,4 +1,11 @@
-"""One game's card in the grid: teams, scores, period, clock and status.
+"""One game's card in the grid: teams, each side's headline, the fan's status line.
+
+What it shows is ``broadcaster.present``'s reading of the game (the model's
+``Role.BOARD``): "155/9" and "yet to bat", "4 1 6 3", a dot beside the side
+serving, batting or with the ball, tags ("1 red card", "power play", "bonus"),
+a bases diamond with outs in baseball, and under it the status or a final's
+result ("Argentina won 4–2 on penalties"). When the feed is lost the card says
+so and how old its score is (``set_stale``).
 
 A dumb view of one model row (``show_row``). When a score it shows goes up
 (or down, after a correction) the card flashes: a glowing edge that fades,
@@ -16,6 +23,8 @@ from PySide6.QtGui import (
     QAccessibleAnnouncementEvent,
     QColor,
     QFocusEvent,
+    QFont,
+    QFontMetrics,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -26,8 +35,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
+from broadcaster.present import Board
 from broadcaster.protocol import GameState
 from desktop.models.games import Role
+from desktop.ui.bases import BasesDiamond
 from desktop.ui.fader import Fader
 from desktop.ui.theme import Accents, style
 
@@ -36,6 +47,7 @@ CARD_WIDTH = 300
 MARGIN = 10
 SPACING = 8
 SHORT_WIDTH = 34
+SCORE_PX = 22
 ELIDE = Qt.TextElideMode.ElideRight
 _STATUS = {
     "live": "● LIVE",
@@ -69,11 +81,13 @@ class GameCard(QFrame):
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.NoFrame)  # painted here: no style sheet (see theme)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setFixedWidth(CARD_WIDTH)
+        self.setFixedWidth(CARD_WIDTH)  # the grid widens cards to use its width (set_width)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._state: GameState | None = None
         self._flash = 0.0
         self._flashed: set[str] = set()  # sides whose score changed
+        self._score_w = self._score_h = self._figures = 0  # score labels' size; "888"'s width
+        self._refit = False  # what the card shows changed its layout
         self._favourite = False
         self._accents = accents
         self._fader = fader
@@ -92,24 +106,33 @@ class GameCard(QFrame):
         self.star.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # F on the card does the same
         self.star.clicked.connect(self._on_star)
         grid.addWidget(self.status, 0, 0, 1, 2)
-        grid.addWidget(self.star, 0, 2, 1, 2, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.star, 0, 2, 1, 4, Qt.AlignmentFlag.AlignRight)
         self.names: dict[str, QLabel] = {}
         self.scores: dict[str, QLabel] = {}
         self.badges: dict[str, QLabel] = {}
-        for row, side in ((1, "home"), (2, "away")):
+        self.dots: dict[str, QLabel] = {}
+        self.tags: dict[str, QLabel] = {}
+        for row, side in ((1, "home"), (3, "away")):
             short, name = _label("short"), _label("team")
             name.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-            score, badge = _label("score"), _label("badge")
+            score, badge, dot, tag = _label("score"), _label("badge"), _label("dot"), _label("tag")
             score.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(short, row, 0)
             grid.addWidget(name, row, 1)
-            grid.addWidget(score, row, 2)
-            grid.addWidget(badge, row, 3)
+            grid.addWidget(dot, row, 2)
+            grid.addWidget(score, row, 3)
+            grid.addWidget(badge, row, 4)
+            grid.addWidget(tag, row + 1, 1, 1, 3)
             self.names[side], self.scores[side], self.badges[side] = name, score, badge
+            self.dots[side], self.tags[side] = dot, tag
+            tag.hide()  # shown when there is something to say
             self.names[side + "_short"] = short
+        self.bases = BasesDiamond(self)
+        grid.addWidget(self.bases, 1, 5, 4, 1, Qt.AlignmentFlag.AlignVCenter)
         self.phase = _label("phase")
-        grid.addWidget(self.phase, 3, 0, 1, 4)
+        grid.addWidget(self.phase, 5, 0, 1, 6)
         grid.setColumnStretch(1, 1)
+        self._stale = ""
 
     def restyle(self) -> None:
         """Fonts and colours from the current palette and accents (after a theme change)."""
@@ -120,9 +143,17 @@ class GameCard(QFrame):
         for side in ("home", "away"):
             style(self.names[side + "_short"], px=12, bold=True, color=muted)
             style(self.names[side], px=13)
-            style(self.scores[side], px=22, bold=True)
+            self._style_score(self.scores[side])
             style(self.badges[side], px=12, bold=True, color=self._accents["badge"])
+            style(self.dots[side], px=12, color=self._accents["live"])
+            style(self.tags[side], px=11, color=muted)
         style(self.phase, px=12)
+        big = QFont(self.scores["home"].font())
+        big.setPixelSize(SCORE_PX)
+        big.setBold(True)
+        self._figures = QFontMetrics(big).horizontalAdvance("888") + 4
+        self._score_h = QFontMetrics(big).height()
+        self._score_w = max(self._score_w, self._figures)
         self._fix_sizes()
         self.update()
 
@@ -134,19 +165,15 @@ class GameCard(QFrame):
         """
         for side in ("home", "away"):
             score, badge = self.scores[side], self.badges[side]
-            score.setFixedSize(
-                score.fontMetrics().horizontalAdvance("888") + 4, score.fontMetrics().height()
-            )
+            score.setFixedSize(self._score_w, self._score_h)
             badge.setFixedSize(
                 badge.fontMetrics().horizontalAdvance("▲ +88"), badge.fontMetrics().height()
             )
-        width = CARD_WIDTH - 2 * MARGIN
-        self.phase.setFixedSize(width, self.phase.fontMetrics().height())
-        numbers = self.scores["home"].width() + self.badges["home"].width()
-        name_width = width - SHORT_WIDTH - numbers - 3 * SPACING  # longer names are elided
-        for side in ("home", "away"):
-            self.names[side + "_short"].setFixedWidth(SHORT_WIDTH)
-            self.names[side].setFixedWidth(name_width)
+            dot = self.dots[side]
+            dot.setFixedSize(dot.fontMetrics().horizontalAdvance("●"), self._score_h)
+            self.tags[side].setFixedHeight(self.tags[side].fontMetrics().height())
+        self.phase.setFixedSize(self.width() - 2 * MARGIN, self.phase.fontMetrics().height())
+        self._fix_name_widths()
         self.status.setFixedHeight(self.status.fontMetrics().height())
         self.setMinimumHeight(0)
         self.setMaximumHeight(16777215)
@@ -165,15 +192,91 @@ class GameCard(QFrame):
         changed = old is not state or favourite != self._favourite
         if changed:
             self._show_state(state, old, index.data(Role.STATUS), favourite)
-        phase = index.data(Role.PHASE)
-        if changed or phase != self.phase.text():
-            self.phase.setText(phase)
-            self.setAccessibleName(index.data(Qt.ItemDataRole.AccessibleTextRole))
+        board: Board = index.data(Role.BOARD)
+        phase = self._stale or board.line
+        if changed or phase != self.phase.toolTip():
+            self._show_board(board, state)
+            self.phase.setText(
+                self.phase.fontMetrics().elidedText(phase, ELIDE, self.phase.width())
+            )
+            self.phase.setToolTip(phase)
+            self.phase.setAccessibleName(phase)
+            name = index.data(Qt.ItemDataRole.AccessibleTextRole)
+            self.setAccessibleName(f"{name}, {self._stale}" if self._stale else name)
+
+    def _style_score(self, score: QLabel) -> None:
+        """A score in big figures; words ("yet to bat") smaller and muted."""
+        words = bool(score.property("words"))
+        score.setPalette(self.palette())
+        muted = self._accents["muted"] if words else None
+        style(score, px=13 if words else SCORE_PX, bold=not words, color=muted)
+
+    def _show_board(self, board: Board, state: GameState) -> None:
+        """Headlines, the dot, tags and the bases: what the sport adds to two numbers."""
+        shown = state.status not in ("scheduled", "postponed", "cancelled")
+        width = 0
+        for side, team in (("home", state.home), ("away", state.away)):
+            head = board.headline(side) if shown else "–"
+            score = self.scores[side]
+            words = not head[:1].isdigit() and head != "–"  # "yet to bat": words, not a score
+            if bool(score.property("words")) != words:
+                score.setProperty("words", words)
+                self._style_score(score)
+            width = max(width, score.fontMetrics().horizontalAdvance(head) + 4)
+            score.setText(head)
+            score.setAccessibleName(f"{team.name} {head}" if shown else team.name)
+            has_ball = board.ball == side
+            self.dots[side].setText("●" if has_ball else "")
+            self.dots[side].setAccessibleName(f"{team.name} {board.ball_word}" if has_ball else "")
+            self.dots[side].setToolTip(board.ball_word if has_ball else "")
+            tags = ", ".join(board.tags.get(side, ()))
+            self.tags[side].setText(tags)
+            self.tags[side].setAccessibleName(f"{team.name}: {tags}" if tags else "")
+            if self.tags[side].isVisibleTo(self) != bool(tags):
+                self.tags[side].setVisible(bool(tags))
+                self._refit = True
+        had_bases = self.bases.isVisibleTo(self)
+        self.bases.show_bases(board.bases, board.outs)
+        if had_bases != self.bases.isVisibleTo(self) or max(width, self._figures) != self._score_w:
+            self._score_w = max(width, self._figures)  # "4 1 6 3" takes room from the names
+            self._refit = True
+        if self._refit:  # the card's height and the names' widths follow what it shows
+            self._refit = False
+            self._fix_sizes()
+        for side, team in (("home", state.home), ("away", state.away)):
+            name, full = self.names[side], team.name
+            name.setText(name.fontMetrics().elidedText(full, ELIDE, name.width()))
+            name.setToolTip(full if name.text() != full else "")
+
+    def _fix_name_widths(self) -> None:
+        """Names get what the numbers, the dot and the bases leave; longer ones are elided."""
+        bases = self.bases.sizeHint().width() + SPACING if self.bases.isVisibleTo(self) else 0
+        h = self.scores["home"].width() + self.badges["home"].width() + self.dots["home"].width()
+        width = self.width() - 2 * MARGIN - SHORT_WIDTH - h - bases - 4 * SPACING
+        for side in ("home", "away"):
+            self.names[side + "_short"].setFixedWidth(SHORT_WIDTH)
+            self.names[side].setFixedWidth(max(40, width))
+
+    def set_width(self, width: int) -> None:
+        """As wide as the grid's columns make it: names and the status line get the room."""
+        if width != self.width():
+            self.setFixedWidth(width)
+            self._fix_sizes()
+            self._state = None  # show the next row whole: the texts are elided to the width
+
+    def set_stale(self, text: str) -> None:
+        """Say the score may be old ("⚠ no connection · updated 2 min ago"); "" clears it."""
+        if text != self._stale:
+            self._stale = text
+            if self._state is not None:
+                self.status.setText(
+                    "⚠ NOT LIVE" if text else _STATUS.get(str(self.property("status")), "")
+                )
 
     def _show_state(
         self, state: GameState, old: GameState | None, status: str, favourite: bool
     ) -> None:
-        self.status.setText(_STATUS.get(status, status.upper()))
+        self.status.setText("⚠ NOT LIVE" if self._stale else _STATUS.get(status, status.upper()))
         if self.property("status") != status:
             self.setProperty("status", status)
             live = self._accents["live"] if status == "live" else self._accents["muted"]
@@ -183,17 +286,10 @@ class GameCard(QFrame):
         self.star.setText("★" if favourite else "☆")
         self.star.setToolTip("Remove from favourites (F)" if favourite else "Add to favourites (F)")
         self.star.setAccessibleName("favourite" if favourite else "not a favourite")
-        shown = state.status not in ("scheduled", "postponed", "cancelled")
         for side in ("home", "away"):
             team = state.home if side == "home" else state.away
-            name = self.names[side]
-            name.setText(name.fontMetrics().elidedText(team.name, ELIDE, name.width()))
-            name.setToolTip(team.name if name.text() != team.name else "")
-            name.setAccessibleName(team.name)
+            self.names[side].setAccessibleName(team.name)
             self.names[side + "_short"].setText(team.short)
-            score = self.scores[side]
-            score.setText(str(team.score) if shown else "–")
-            score.setAccessibleName(f"{team.name} score {team.score}" if shown else team.name)
             if old is not None:
                 delta = team.score - (old.home if side == "home" else old.away).score
                 if delta:

@@ -1,9 +1,11 @@
-"""A game's detail: big score, the sport's detail panel and the play-by-play.
+"""A game's detail: the score, its line score, the sport's panel, the game flow and plays.
 
-The header follows the game's row in the games model; the play-by-play is
-a ``PlaysModel`` filled by a ``history`` request when the window opens, by
-older pages as it scrolls, and by live events after that. A resync (new
-snapshot) fetches the history again, so the list is whole after any gap.
+The header follows the game's row in the games model; everything else is
+``broadcaster.present``'s reading of the state and of the game's events (a
+``Story``). The events come from a ``history`` request when the window opens
+(one large page, so the line score and the flow start whole), older pages as
+the plays scroll, and live events after that. A resync (new snapshot) fetches
+the history again, so nothing is missing after a gap.
 """
 
 from __future__ import annotations
@@ -15,22 +17,28 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFrame,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from broadcaster.protocol import Event, GameState, History
+from broadcaster import present
+from broadcaster.protocol import HISTORY_MAX_LIMIT, Event, GameState, History
 from desktop.feed.client import FeedClient
-from desktop.models.describe import summary
-from desktop.models.detail import DetailModel
 from desktop.models.games import GamesModel, Role
 from desktop.models.plays import PAGE, PlaysModel
+from desktop.ui.flow import FlowChart
+from desktop.ui.scoreboard import LineScoreTable, SportPanel
 from desktop.ui.theme import Accents, style
+
+PANEL_WIDTH = 290
 
 
 class DetailWindow(QDialog):
@@ -54,7 +62,10 @@ class DetailWindow(QDialog):
         self._client = client
         self.plays = PlaysModel(game_id, self)
         self.plays.history_wanted.connect(self._on_history_wanted)
-        self.detail = DetailModel(self)
+        self._events: dict[int, Event] = {}
+        self.story = present.story("")
+        self._first_page = True
+        self.stale = ""  # "⚠ No connection · updated 2 min ago" while the feed is lost
         self._build()
         games.dataChanged.connect(self._on_games_changed)
         games.modelReset.connect(self._on_header)
@@ -63,8 +74,8 @@ class DetailWindow(QDialog):
         client.games_reset.connect(self._on_reset)
         self._on_header()
         self.restyle()
-        client.request_history(game_id, limit=PAGE)
-        self.resize(720, 640)
+        client.request_history(game_id, limit=HISTORY_MAX_LIMIT)
+        self.resize(760, 760)
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -92,16 +103,23 @@ class DetailWindow(QDialog):
         grid.setColumnStretch(2, 1)
         layout.addWidget(header)
 
+        self.line_score = LineScoreTable(self)
+        layout.addWidget(self.line_score)
+        layout.addWidget(self.line_score.caption)
         split = QSplitter(Qt.Orientation.Vertical, self)
-        self.detail_view = QTableView(split)
-        self.detail_view.setObjectName("detailTable")
-        self.detail_view.setAccessibleName("Game details")
-        self.detail_view.setModel(self.detail)
-        self.detail_view.verticalHeader().hide()
-        self.detail_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.detail_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.detail_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.detail_view.setWordWrap(True)
+        middle = QWidget(split)
+        row = QHBoxLayout(middle)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.panel = SportPanel(middle)
+        scroll = QScrollArea(middle)  # a long panel scrolls; nothing is clipped
+        scroll.setWidget(self.panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(PANEL_WIDTH)
+        self.flow = FlowChart((self._accents["live"], self._accents["muted"]), middle)
+        row.addWidget(scroll, 2)
+        row.addWidget(self.flow, 3)
         self.plays_view = QTableView(split)
         self.plays_view.setObjectName("plays")
         self.plays_view.setAccessibleName("Play-by-play, newest first")
@@ -116,7 +134,7 @@ class DetailWindow(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(0, 96)
         header.resizeSection(2, 150)
-        split.setStretchFactor(0, 1)
+        split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         layout.addWidget(split, 1)
         self.plays_view.setFocus()  # arrow keys and Page Up/Down read the plays
@@ -128,6 +146,9 @@ class DetailWindow(QDialog):
             style(self.names[side], px=16, bold=True)
             style(self.scores[side], px=40, bold=True)
         style(self.phase, px=14)
+        style(self.line_score.caption, px=12, color=self._accents["muted"])
+        self.flow.colors = (self._accents["live"], self._accents["muted"])
+        self.flow.update()
 
     # ------------------------------------------------------------------ header
 
@@ -146,24 +167,59 @@ class DetailWindow(QDialog):
         self.setWindowTitle(f"{state.home.name} v {state.away.name} — Scoreboard")
         venue = f" · {state.venue}" if state.venue else ""
         self.league.setText(f"{state.league} · {state.sport.replace('_', ' ')}{venue}")
+        if self.story.events and self.story.events[0].state.sport != state.sport:
+            self.story = present.story(state.sport)
+        board = present.board(state, self._games.server_now, self.story)
         for side in ("home", "away"):
             team = state.home if side == "home" else state.away
             self.names[side].setText(team.name)
-            self.scores[side].setText(str(team.score))
-            self.scores[side].setAccessibleName(f"{team.name} score {team.score}")
-        self.phase.setText(index.data(Role.PHASE))
-        self.setAccessibleName(summary(state, self._games.server_now))
-        self.detail.set_state(state)
-        self.detail_view.resizeRowsToContents()
+            self.scores[side].setText(board.headline(side))
+            words = not board.headline(side)[:1].isdigit()  # "yet to bat"
+            style(self.scores[side], px=20 if words else 40, bold=not words)
+            self.scores[side].setAccessibleName(f"{team.name} {board.headline(side)}")
+        line = f"{self.stale} · {board.line}" if self.stale else board.line
+        self.phase.setText(line)
+        self.phase.setAccessibleName(line)
+        self.setAccessibleName(present.summary(state, self._games.server_now, self.story))
+        self.line_score.show_line(present.line_score(state, self.story))
+        self.panel.show_panel(present.panel(state, self.story), state.home.short, state.away.short)
+        self.flow.show_story(self.story, state.home.short, state.away.short)
+
+    def set_stale(self, text: str) -> None:
+        if text != self.stale:
+            self.stale = text
+            self._on_header()
 
     # ------------------------------------------------------------------ plays
 
     def _on_events(self, events: Sequence[Event]) -> None:
-        self.plays.add(e for e in events if e.game_id == self.game_id)
+        mine = [e for e in events if e.game_id == self.game_id]
+        if mine:
+            self.plays.add(mine)
+            self._tell(mine)
 
     def _on_history(self, history: History) -> None:
         if history.game_id == self.game_id:
-            self.plays.add_history(history.events, PAGE)
+            self.plays.add_history(history.events, HISTORY_MAX_LIMIT if self._first_page else PAGE)
+            self._first_page = False
+            self._tell(history.events)
+
+    def _tell(self, events: Sequence[Event]) -> None:
+        """Fold events into the story: in order when they follow it, else told again."""
+        if not events:
+            return
+        older = self.story.events and min(e.seq for e in events) < self.story.events[-1].seq
+        for event in events:
+            self._events[event.seq] = event
+        if older:
+            sport = next(iter(self._events.values())).state.sport
+            self.story = present.story(sport, self._events.values())
+        else:
+            if not self.story.events:
+                self.story = present.story(events[0].state.sport)
+            for event in sorted(events, key=lambda e: e.seq):
+                self.story.add(event)
+        self._on_header()
 
     def _on_history_wanted(self, game_id: str, before: int) -> None:
         self._client.request_history(game_id, before=before, limit=PAGE)
@@ -174,7 +230,10 @@ class DetailWindow(QDialog):
             self.plays = PlaysModel(self.game_id, self)
             self.plays.history_wanted.connect(self._on_history_wanted)
             self.plays_view.setModel(self.plays)
-        self._client.request_history(self.game_id, limit=PAGE)
+            self._events = {}
+            self.story = present.story("")
+        self._first_page = True
+        self._client.request_history(self.game_id, limit=HISTORY_MAX_LIMIT)
         self._on_header()
 
 

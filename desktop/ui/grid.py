@@ -6,11 +6,16 @@ refreshes the cards of the changed rows; rows inserted, removed or moved
 schedule one re-layout for the next turn of the event loop, however many
 arrive at once. Cards are kept per game, so a card that leaves the filter
 and comes back remembers nothing wrong and costs no rebuild.
+
+The grid does not move under the pointer: while it is over the grid, a
+re-layout (a game starred, a status change re-sorting the games, a new game)
+waits until it leaves; the cards still show every change in place. Cards
+widen to share the width there is, and narrow to fit a narrow window.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -20,6 +25,7 @@ from desktop.ui.fader import Fader
 from desktop.ui.theme import Accents, style
 
 SPACING = 10
+MIN_CARD, MAX_CARD = 240, 440
 FAVOURITES = "★ Favourites"
 
 
@@ -55,6 +61,9 @@ class GameGrid(QScrollArea):
         self._sections: dict[str, tuple[QWidget, QGridLayout]] = {}
         self._order: list[str] = []
         self._columns = 1
+        self._card_width = CARD_WIDTH
+        self._deferred = False  # a re-layout waits for the pointer to leave
+        self._forced = False  # … unless the window is being resized
         self.empty = QLabel("Waiting for games…")
         self.empty.setObjectName("empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -99,6 +108,14 @@ class GameGrid(QScrollArea):
 
     # ------------------------------------------------------------------ model → cards
 
+    def refresh(self) -> None:
+        """Every card shows its row again (after something beside the model changed)."""
+        for i in range(self._model.rowCount()):
+            index = self._model.index(i, 0)
+            card = self.cards.get(index.data(Role.GAME_ID))
+            if card is not None:
+                card.show_row(index)
+
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         if self._relayout.isActive():
             return  # the coming re-layout refreshes every card anyway
@@ -107,8 +124,8 @@ class GameGrid(QScrollArea):
             card = self.cards.get(index.data(Role.GAME_ID))
             if card is None or self._group(index) != self._group_at(card.game_id):
                 self._relayout.start()
-                return
-            card.show_row(index)
+            if card is not None:
+                card.show_row(index)  # in place, even while a re-layout waits
 
     def _group(self, index: QModelIndex) -> str:
         return FAVOURITES if index.data(Role.FAVOURITE) else index.data(Role.LEAGUE)
@@ -123,6 +140,10 @@ class GameGrid(QScrollArea):
         Sections flow like words: a group with few games takes few columns,
         and the next group starts beside it when it fits.
         """
+        if self._order and not self._forced and self.viewport().underMouse():
+            self._deferred = True  # the card under the pointer stays put (see leaveEvent)
+            return
+        self._deferred = self._forced = False
         layout = self._layout
         for grid in (layout, *(inner for _, inner in self._sections.values())):
             while grid.count():
@@ -131,8 +152,9 @@ class GameGrid(QScrollArea):
                 if widget is not None:
                     widget.hide()
         columns = self._columns = self._fit_columns()
-        for c in range(columns):
-            layout.setColumnMinimumWidth(c, CARD_WIDTH)
+        self._card_width = self._width_for(columns)
+        for c in range(max(columns, layout.columnCount())):  # fewer columns: the rest let go
+            layout.setColumnMinimumWidth(c, self._card_width if c < columns else 0)
         groups: dict[str, list[str]] = {}
         for i in range(self._model.rowCount()):
             index = self._model.index(i, 0)
@@ -140,6 +162,7 @@ class GameGrid(QScrollArea):
             group = self._group(index)
             groups.setdefault(group, []).append(game_id)
             card = self._card(game_id)
+            card.set_width(self._card_width)
             card.setProperty("group", group)
             card.show_row(index)
         row = col = 0
@@ -192,13 +215,35 @@ class GameGrid(QScrollArea):
         return section
 
     def _fit_columns(self) -> int:
-        width = self.viewport().width() - 24
+        width = self._room()
         return max(1, (width + SPACING) // (CARD_WIDTH + SPACING))
+
+    def _room(self) -> int:
+        """The width cards may use: the viewport's, less a vertical scroll bar yet to come."""
+        bar = self.verticalScrollBar()
+        return self.viewport().width() - 24 - (0 if bar.isVisible() else bar.sizeHint().width())
+
+    def _width_for(self, columns: int) -> int:
+        """Cards share the width there is (within limits)."""
+        width = self._room() - SPACING * (columns - 1)
+        return max(MIN_CARD, min(MAX_CARD, width // columns))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        if self._fit_columns() != self._columns:
+        columns = self._fit_columns()
+        if columns != self._columns or self._width_for(columns) != self._card_width:
+            self._forced = True  # resizing: the pointer is on the window's frame
             self._relayout.start()
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().leaveEvent(event)
+        if self._deferred:
+            self._relayout.start()
+
+    @property
+    def waiting(self) -> bool:
+        """A re-layout waits for the pointer to leave the grid."""
+        return self._deferred
 
     # ------------------------------------------------------------------ keyboard
 

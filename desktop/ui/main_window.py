@@ -3,6 +3,9 @@
 Wires the feed client to the games model and the models to the views; holds
 no game logic of its own. Clocks tick from one timer (``TICK_MS``) that moves
 the model to the server's time; only rows whose clock text changed repaint.
+While the feed is lost every card says so, and how old its score is; the
+event→screen latency (for developers) is in the connection's tooltip and the
+About box, not in the status bar.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
@@ -26,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from broadcaster.protocol import Event, GameState
+from broadcaster import __version__
+from broadcaster.protocol import HISTORY_MAX_LIMIT, Event, GameState, History
 from desktop.feed.client import FeedClient
 from desktop.models.filter import GamesFilter
 from desktop.models.games import GamesModel
@@ -34,7 +37,7 @@ from desktop.resources import icon_path
 from desktop.settings import THEMES, Settings
 from desktop.ui.detail import DetailWindow
 from desktop.ui.grid import GameGrid
-from desktop.ui.status import ConnectionIndicator
+from desktop.ui.status import ConnectionIndicator, ago
 from desktop.ui.theme import Accents, apply_theme
 
 TICK_MS = 250
@@ -65,6 +68,7 @@ class MainWindow(QMainWindow):
         self.accents = Accents()
         self._apply_theme(settings.theme)
         self.latencies: deque[float] = deque(maxlen=200)  # seconds, event time → shown
+        self.stale = ""
         self.grid = GameGrid(self.view_model, self.accents, self)
         self.grid.setAccessibleName("Games")
         self.setCentralWidget(self.grid)
@@ -74,6 +78,7 @@ class MainWindow(QMainWindow):
         client.status_changed.connect(self.indicator.show_status)
         client.games_reset.connect(self._on_games_reset)
         client.events_applied.connect(self._on_events)
+        client.history_received.connect(self._on_history)
         self.grid.game_activated.connect(self.open_detail)
         self.grid.favourite_toggled.connect(self._on_favourite_toggled)
         self.games.rowsInserted.connect(self._on_games_listed)
@@ -136,14 +141,14 @@ class MainWindow(QMainWindow):
         help_key = QKeySequence(QKeySequence.StandardKey.HelpContents)
         keys = QAction("&Keyboard", self, shortcut=help_key)
         keys.triggered.connect(self._on_keys_help)
-        help_.addAction(keys)
+        about = QAction("&About", self)
+        about.triggered.connect(self._on_about)
+        help_.addActions([keys, about])
 
     def _build_status(self) -> None:
         bar = self.statusBar()
         self.indicator = ConnectionIndicator(lambda: self.client.last_event, bar)
-        self.latency = QLabel(bar)
-        self.latency.setObjectName("latency")
-        bar.addPermanentWidget(self.latency)
+        self.latency = ""  # "event→screen 12 ms (median of the last 200)"
         bar.addPermanentWidget(self.indicator)
 
     # ------------------------------------------------------------------ feed → models
@@ -151,6 +156,12 @@ class MainWindow(QMainWindow):
     def _on_games_reset(self, games: Sequence[GameState], epoch_changed: bool) -> None:
         self.games.server_now = self.client.server_time()
         self.games.reset(games, epoch_changed)
+        for state in games:  # a card that tells what events did (scorers) needs them
+            if self.games.wants_history(state):
+                self.client.request_history(state.game_id, limit=HISTORY_MAX_LIMIT)
+
+    def _on_history(self, history: History) -> None:
+        self.games.tell(history.events)
 
     def _on_events(self, events: Sequence[Event]) -> None:
         self.games.server_now = self.client.server_time()
@@ -161,10 +172,27 @@ class MainWindow(QMainWindow):
         """After the update's repaint: how long from the event to the screen."""
         self.latencies.append(max(0.0, self.client.server_time() - event_time))
         p50 = statistics.median(self.latencies) * 1000
-        self.latency.setText(f"event→screen {p50:.0f} ms")
+        self.latency = f"event→screen {p50:.0f} ms (median of the last {len(self.latencies)})"
+        self.indicator.setToolTip(self.latency)
 
     def _on_tick(self) -> None:
         self.games.tick(self.client.server_time(time.time()))
+        self._show_stale()
+
+    def _show_stale(self) -> None:
+        """Every card says when the feed is lost, with the age of what it shows."""
+        text = ""
+        if self.indicator.status.phase != "connected" and self.games.rowCount():
+            last = self.client.last_event
+            age = f" · updated {ago(time.monotonic() - last)}" if last is not None else ""
+            text = f"⚠ No connection{age}"
+        if text != self.stale:
+            self.stale = text
+            for card in self.grid.cards.values():
+                card.set_stale(text)
+            for window in self.details.values():
+                window.set_stale(text)
+            self.grid.refresh()
 
     def _on_games_listed(self, *_: object) -> None:
         """Offer every sport and league seen in the filters."""
@@ -179,6 +207,7 @@ class MainWindow(QMainWindow):
         window = self.details.get(game_id)
         if window is None:
             window = DetailWindow(game_id, self.games, self.client, self.accents, self)
+            window.set_stale(self.stale)
             self.details[game_id] = window
             window.destroyed.connect(lambda *_: self.details.pop(game_id, None))
         window.show()
@@ -220,6 +249,13 @@ class MainWindow(QMainWindow):
     def _on_find(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def _on_about(self) -> None:
+        QMessageBox.about(self, "About Scoreboard", self.about_text())
+
+    def about_text(self) -> str:
+        latency = self.latency or "event→screen: no events yet"
+        return f"Scorecast Scoreboard {__version__}\n{self.indicator.status.url or ''}\n{latency}"
 
     def _on_keys_help(self) -> None:
         QMessageBox.information(self, "Keyboard", KEYS_HELP)

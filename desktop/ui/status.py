@@ -21,7 +21,7 @@ def describe(status: Status, last_event: float | None, now: float) -> str:
     if status.phase == "connected":
         if last_event is None:
             return "● Connected · no events yet"
-        return f"● Connected · last event {_ago(now - last_event)}"
+        return f"● Connected · last event {ago(now - last_event)}"
     if status.phase == "reconnecting":
         text = f"↻ Reconnecting · attempt {status.attempt}"
         if status.retry_at is not None:
@@ -35,7 +35,7 @@ def describe(status: Status, last_event: float | None, now: float) -> str:
     return f"○ Offline · {status.error}" if status.error else "○ Offline"
 
 
-def _ago(seconds: float) -> str:
+def ago(seconds: float) -> str:
     seconds = max(0, int(seconds))
     if seconds < 60:
         return f"{seconds} s ago"

@@ -93,3 +93,38 @@ def test_filters_and_search_hide_cards(window: MainWindow, qtbot: Any) -> None:
         "NBA",
         "World Cup",
     ]
+
+
+def test_the_card_under_the_pointer_stays_put_until_the_pointer_leaves(
+    window: MainWindow, qtbot: Any
+) -> None:
+    card = window.grid.cards["wc1"]
+    where = card.mapTo(window, card.rect().topLeft())
+    order = window.grid.visible_games()
+    qtbot.mouseMove(card)
+    qtbot.waitUntil(window.grid.viewport().underMouse)
+    card.star.click()  # starring re-sorts: this game's teams become favourites
+    qtbot.waitUntil(lambda: window.grid.waiting)
+    assert card.mapTo(window, card.rect().topLeft()) == where
+    assert window.grid.visible_games() == order
+    assert card.star.text() == "★"  # the card itself shows the change in place
+    qtbot.mouseMove(window.search)  # the pointer leaves the grid: now it re-sorts
+    qtbot.waitUntil(lambda: headers(window)[0] == "★ Favourites")
+    assert window.grid.visible_games()[0] == "wc1"
+    assert card.mapTo(window, card.rect().topLeft()) != where
+
+
+def test_cards_share_the_width_and_a_narrow_window_has_no_sideways_scroll(
+    window: MainWindow, qtbot: Any
+) -> None:
+    grid = window.grid
+    card = grid.cards["nba1"]
+    qtbot.waitUntil(lambda: card.width() > 300)  # three to a row, widened to fill
+    used = 3 * card.width() + 2 * 10 + 24
+    assert grid.viewport().width() - used < 30
+    window.resize(420, 700)
+    qtbot.waitUntil(lambda: card.width() < 400)
+    fits = lambda: grid.widget().minimumSizeHint().width() <= grid.viewport().width()  # noqa: E731
+    qtbot.waitUntil(fits)  # no sideways scrolling to blank space
+    assert grid.horizontalScrollBar().maximum() == 0
+    assert card.phase.width() <= card.width()

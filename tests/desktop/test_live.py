@@ -22,7 +22,7 @@ from tests.desktop.conftest import WAIT_MS, Runner, find_by_name
 from tests.helpers.proc import TOKEN, BroadcasterProcess
 from tests.helpers.ws import live_game, open_publisher, publish
 
-BOS_LAL = "Boston Celtics {home}, Los Angeles Lakers {away}, 1st quarter"
+BOS_LAL = "Boston Celtics {home}, Los Angeles Lakers {away}, Q1 · "
 
 
 def score(team: str, points: int, text: str = "") -> dict[str, Any]:
@@ -79,7 +79,7 @@ def test_the_grid_shows_published_scores_and_flags_the_change(
     assert not card.flashing
     publish_all(run, broadcaster.publish, [("g1", "score", score("home", 3, "Tatum 3PT"))])
     card_for(window, BOS_LAL.format(home=3, away=0), qtbot)
-    assert find_by_name(window, "Boston Celtics score 3")
+    assert find_by_name(window, "Boston Celtics 3")
     assert card.flashing
     assert card.badges["home"].text() == "▲ +3"  # not by colour alone
     assert card.badges["away"].text() == ""
@@ -110,9 +110,9 @@ def test_opening_a_game_shows_its_history_then_live_plays(
     detail = window.details["g1"]
     qtbot.waitUntil(lambda: detail.plays.rowCount() == 6, timeout=WAIT_MS)  # create … 3PT
     texts = [detail.plays.index(r).data(PlayRole.TEXT) for r in range(3)]
-    assert texts == ["+3 LAL: James 3PT", "BOS: Brown steal", "+2 BOS: Tatum layup"]
+    assert texts == ["James 3PT (+3), LAL", "BOS: Brown steal", "Tatum layup (+2), BOS"]
     assert detail.plays.seqs()[:3] == seqs[::-1]
-    assert find_by_name(detail, "Boston Celtics score 2")
+    assert find_by_name(detail, "Boston Celtics 2")
     (live,) = publish_all(run, broadcaster.publish, [("g1", "score", score("home", 1, "FT"))])
     qtbot.waitUntil(lambda: detail.plays.seqs()[0] == live, timeout=WAIT_MS)
     assert detail.scores["home"].text() == "3"
@@ -190,7 +190,7 @@ def test_a_new_epoch_resyncs_from_a_snapshot(
     try:
         assert other.epoch != broadcaster.epoch
         start_game(run, other.publish, "new", "soccer")
-        card_for(window, "France 0, Croatia 0, 1st half", qtbot)
+        card_for(window, "France 0, Croatia 0, 1'", qtbot)
         qtbot.waitUntil(lambda: not old.isVisible(), timeout=WAIT_MS)
         assert window.games.row_of("old") is None
         resync = [s for s in statuses if s.phase == "resyncing"]
@@ -207,13 +207,13 @@ def test_clocks_tick_from_the_server_anchor_and_stop_when_stopped(
     window = make_window(broadcaster.url)
     start_game(run, broadcaster.publish)  # period.start runs the clock from 12:00
     card = card_for(window, BOS_LAL.format(home=0, away=0), qtbot)
-    qtbot.waitUntil(lambda: "left" in card.phase.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Q1 · 1" in card.phase.text(), timeout=WAIT_MS)
     first = card.phase.text()
     qtbot.waitUntil(lambda: card.phase.text() != first, timeout=WAIT_MS)  # it ticks
     assert card.phase.text() < first  # counting down
     stop = {"running": False, "seconds": 300.0}
     publish_all(run, broadcaster.publish, [("g1", "clock.set", stop)])
-    stopped = "1st quarter, 5:00 left, clock stopped"
+    stopped = "Q1 · 5:00"
     qtbot.waitUntil(lambda: card.phase.text() == stopped, timeout=WAIT_MS)
     window.games.tick(window.client.server_time() + 120.0)  # two minutes later
     assert card.phase.text() == stopped
