@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from broadcaster import present
 from broadcaster.console.crease import ball_text
 from broadcaster.protocol import GameState
 from broadcaster.sports.base import (
@@ -70,9 +71,20 @@ def _value(key: str, value: Any) -> str:
     return f"{key}={value}"
 
 
+CLOCKED = ("basketball", "soccer", "ice_hockey", "american_football")  # the rest have no clock
+
+
 def score_line(state: GameState) -> str:
-    """``BOS 87–84 LAL``: home first, as the protocol orders them."""
-    return f"{state.home.short} {state.home.score}–{state.away.score} {state.away.short}"
+    """The score as its fans write it: ``BOS 87–84 LAL``; ``ENG 155/9 · WI yet to bat``;
+    ``DJO–NAD 6–4 1–1 · 30–15, Djokovic serving``."""
+    b = present.board(state, 0.0)
+    home, away = state.home.short, state.away.short
+    if state.sport == "tennis":
+        return f"{home}–{away} {b.result or b.status}"
+    if b.home.isdigit() and b.away.isdigit():
+        return f"{home} {b.home}–{b.away} {away}"
+    line = f"{home} {b.home} · {away} {b.away}"
+    return f"{line} · {b.result or b.status}" if state.sport == "cricket" else line
 
 
 def clock_line(state: GameState, now: float) -> str:
@@ -87,10 +99,35 @@ def clock_line(state: GameState, now: float) -> str:
 
 
 def game_line(state: GameState, now: float) -> str:
-    """A game in one line, for ``games`` and the toolbar."""
+    """A game in one line, for ``games`` and the toolbar, in the sport's own words:
+    ``BOS 87–84 LAL · Q3 7:11 ▶ · live · fouls 4–2 · timeouts 5–6 · LAL in the bonus``,
+    ``ENG 155/9 · WI 120/4 · 17.2 ov · WI need 36 from 16 · this over 1 4 W``."""
+    b = present.board(state, now)
     parts = [score_line(state)]
-    clock = clock_line(state, now)
-    if clock:
-        parts.append(clock)
-    parts.append(state.status)
-    return " · ".join(parts)
+    if state.status == "final":
+        return parts[0] if state.sport in ("tennis", "cricket") else f"{parts[0]} · {b.result}"
+    if state.sport in CLOCKED:
+        parts += [clock_line(state, now) or b.status, state.status]
+        if state.sport == "american_football" and " · " in b.status:
+            parts.append(b.status.split(" · ", 1)[1])  # down and distance
+    elif state.sport not in ("tennis", "cricket"):  # their score lines say it all
+        parts.append(b.status)
+    return " · ".join(parts + _extras(state, b))
+
+
+def _extras(state: GameState, b: present.Board) -> list[str]:
+    """What an operator checks between plays: fouls, bonus, timeouts, cards, this over."""
+    panel = present.panel(state)
+    stats = {label: (home, away) for label, home, away in panel.stats}
+    said = []
+    for label, word in (("Team fouls (this period)", "fouls"), ("Timeouts left", "timeouts"),
+                        ("Red cards", "red cards")):  # fmt: skip
+        if label in stats and (word != "red cards" or stats[label] != ("0", "0")):
+            said.append(f"{word} {stats[label][0]}–{stats[label][1]}")
+    for side, tags in b.tags.items():
+        short = state.home.short if side == "home" else state.away.short
+        said += [f"{short} {'in the bonus' if tag == 'bonus' else tag}" for tag in tags]
+    facts = dict(panel.facts)
+    if "This over" in facts:
+        said.append(f"this over {facts['This over']}")
+    return said

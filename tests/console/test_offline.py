@@ -32,7 +32,8 @@ async def test_events_typed_while_the_broadcaster_is_down_are_published_once_whe
         ]  # fmt: skip
         bar = console.toolbar()
         # the score the operator sees offline counts the queued events, minus the undone one
-        assert bar.startswith("BOS 5–0 LAL · Q1 10:00 ■ · live │ OFFLINE")
+        assert bar.startswith("BOS 5–0 LAL · Q1 10:00 ■ · live · fouls 1–0 · timeouts 7–7 │ ")
+        assert "│ OFFLINE │" in bar
         assert "5 pending │ undone: queued score LAL +2 James" in bar
         broadcaster.start()  # same port, same journal
         await typist.changes.until(lambda: not console.outbox.pending())

@@ -34,7 +34,7 @@ async def test_a_whole_basketball_game_typed_in_reaches_a_subscriber(
         typist.type(*lines)
         await typist.until_said("game.end", "ok")
         await watcher.until(lambda evs: len(evs) == len(lines))
-        assert console.toolbar().startswith("BOS 5–4 LAL · Q4 0:00 ■ · final")
+        assert console.toolbar().startswith("BOS 5–4 LAL · Boston Celtics won 5–4 │")
     kinds = watcher.kinds()
     assert kinds == [
         "game.create", "game.start", "period.start", "clock.set",
@@ -64,7 +64,8 @@ async def test_the_toolbar_follows_the_game_live(
         assert " ▶ · live" in console.toolbar()  # a period starts with the clock running
         typist.type("stop 10:00", "h3 Tatum")
         await typist.until_said("score BOS +3", "ok")
-        assert console.toolbar() == "BOS 3–0 LAL · Q1 10:00 ■ · live │ online"
+        bar = "BOS 3–0 LAL · Q1 10:00 ■ · live · fouls 0–0 · timeouts 7–7 │ online"
+        assert console.toolbar() == bar
         assert typist.said("✓ 5 score BOS +3 Tatum · BOS 3–0 LAL", "ok")
 
 
