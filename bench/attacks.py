@@ -118,6 +118,10 @@ class Probe:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), 0.02)
         finally:
+            for _ in range(100):  # the last events in flight: up to 2 s, then they count as lost
+                if not self.sent:
+                    break
+                await asyncio.sleep(0.02)
             reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)
             await pub_ws.close()
