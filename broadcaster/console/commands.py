@@ -179,8 +179,7 @@ def parse(line: str, ctx: Context) -> Command | None:
         return rosters.roster_command(game_id, args, state)
     if head == "sub":
         data = rosters.substitution(args, state, ctx.model.rosters.get(game_id, {}))
-        data = fill("play", kinds_of(_sport(state, ctx.model.sports))["play"], [], state, data)
-        return Emit(game_id, "play", data, event_text("play", data, state))
+        return Emit(game_id, "substitution", data, event_text("substitution", data, state))
     return event(words, game_id, state, ctx.model)
 
 

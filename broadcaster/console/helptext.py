@@ -85,7 +85,7 @@ roster TEAM 10=Messi 11="Di María" …   ·   roster TEAM file=lineup.txt   · 
   and a player who is not in the team's line-up is stored with a warning.""",
     "sub": """\
 sub TEAM ON for OFF
-  A substitution (names or shirt numbers): a play event every client sees;
+  A substitution (names or shirt numbers): its own event every client sees;
   the player who went off is flagged if credited later. sub h 9 for 10""",
     "hotkeys": """\
 F2 turns hotkey mode on and off: one key per common event and team, then the player's

@@ -6,9 +6,9 @@
 roster's ``J. Wall``, and a player who is in the other team's line-up, or in
 neither while a line-up is loaded, is stored with a warning to check it.
 
-A substitution is a ``play`` event, so every client sees it::
+A substitution is an event of its own, so every client sees it::
 
-    sub h 9 for 10        →  play, team home, player Giroud, "substitution: Giroud on for Mbappé"
+    sub h 9 for 10        →  substitution, team home, on Giroud, off Mbappé
 
 and the console counts the player who went off as off from then on.
 """
@@ -18,14 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 from broadcaster.console.names import matches
 from broadcaster.console.words import CommandError, side_of
 from broadcaster.protocol import GameState, Side
 
 Roster = dict[str, str]  # shirt number -> name
-SUB_TEXT: Final = re.compile(r"^substitution: (?P<on>.+) on for (?P<off>.+)$")
 _ENTRY = re.compile(r"^#?(?P<number>\d{1,3})\s*[=\s]\s*(?P<name>\S.*)$")
 _SHIRT = re.compile(r"^#(?P<number>\d{1,3})$")
 
@@ -94,11 +93,10 @@ def off_players(events: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, se
     """Who has been substituted off, by side (a player who came back on is on again)."""
     off: dict[str, set[str]] = {"home": set(), "away": set()}
     for kind, data in events:
-        m = SUB_TEXT.match(str(data.get("text", ""))) if kind == "play" else None
         side = data.get("team")
-        if m is not None and side in off:
-            off[side].add(m["off"])
-            off[side].discard(m["on"])
+        if kind == "substitution" and side in off:
+            off[side].add(str(data.get("off")))
+            off[side].discard(str(data.get("on")))
     return off
 
 
@@ -130,7 +128,7 @@ def check_player(
 def substitution(
     args: Sequence[str], state: GameState, rosters: Mapping[str, Roster]
 ) -> dict[str, Any]:
-    """``sub TEAM ON for OFF`` (names or shirt numbers): the ``play`` event's data."""
+    """``sub TEAM ON for OFF`` (names or shirt numbers): the ``substitution`` event's data."""
     usage = "sub TEAM ON for OFF, e.g. sub h 9 for 10 or sub a Giroud for Mbappé"
     side = side_of(args[0], state) if args else None
     words = [w.lower() for w in args]
@@ -141,7 +139,7 @@ def substitution(
     on, off = (_who(list(part), roster) for part in (args[1:cut], args[cut + 1 :]))
     if not on or not off:
         raise CommandError(usage)
-    return {"team": side, "player": on, "text": f"substitution: {on} on for {off}"}
+    return {"team": side, "on": on, "off": off}
 
 
 def _who(words: list[str], roster: Roster | None) -> str:

@@ -21,6 +21,8 @@ def common_play(kind: str, data: Mapping[str, Any], state: GameState) -> str:
         return f"Score {player or text or team}{gained}, {team}" if team else f"Score{gained}"
     if kind == "play" and text:
         return f"{team}: {text}" if team else text
+    if kind == "substitution":
+        return f"Substitution {team}: {data.get('on')} on for {data.get('off')}"
     if kind == "game.create":
         return f"{state.home.name} v {state.away.name} ({state.league})"
     if kind == "game.start":

@@ -37,6 +37,7 @@ from broadcaster.sports.schemas import (
     PlayData,
     ScoreData,
     StatusData,
+    SubstitutionData,
     convert,
 )
 
@@ -305,6 +306,16 @@ def _play(sport: Sport, state: GameState, d: PlayData, time: float) -> GameState
     return state
 
 
+def _substitution(sport: Sport, state: GameState, d: SubstitutionData, time: float) -> GameState:
+    if not d.on.strip() or not d.off.strip():
+        raise RuleViolation("a substitution names the player coming on and the one going off")
+    if d.on.strip() == d.off.strip():
+        raise RuleViolation(f"{d.on} cannot come on for himself")
+    if state.status not in ("live", "break"):
+        raise RuleViolation(f"no substitution while the game is {describe(state)}")
+    return state
+
+
 def _status(sport: Sport, state: GameState, d: StatusData, time: float) -> GameState:
     target: Status = d.status
     if state.status == "final":
@@ -348,6 +359,7 @@ COMMON_KINDS: Final[dict[str, Kind]] = {
     "clock.set": Kind(ClockData, _clock_set),
     "score": Kind(ScoreData, _score),
     "play": Kind(PlayData, _play),
+    "substitution": Kind(SubstitutionData, _substitution),
     "status": Kind(StatusData, _status),
     "game.end": Kind(NoData, _game_end),
 }

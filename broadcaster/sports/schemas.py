@@ -60,6 +60,15 @@ class PlayData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     player: str | None = None
 
 
+class SubstitutionData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A player comes on for another (an extension to PROTOCOL.md's common kinds)."""
+
+    team: Side
+    on: str
+    off: str
+    text: str | None = None
+
+
 class StatusData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     status: Literal["break", "suspended", "postponed", "cancelled", "live"]
 

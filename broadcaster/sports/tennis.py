@@ -209,7 +209,7 @@ SPORT = Sport(
     initial_detail=initial_detail,
     can_start_period=can_start_period,
     can_end=can_end,
-    refuses=frozenset({"score", "period.end", "clock.set"}),
+    refuses=frozenset({"score", "period.end", "clock.set", "substitution"}),
     kinds={
         "point": Kind(PointData, _point, "one point won by team; moves games, sets, match"),
         "format": Kind(FormatData, _format, "best of 3/5, final set, no-ad, doubles"),

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
@@ -40,11 +41,12 @@ def header(headers: list[tuple[str, str]], name: str) -> list[str]:
     return [value for key, value in headers if key.lower() == name.lower()]
 
 
-async def test_metrics_has_one_content_type(broadcaster: BroadcasterProcess) -> None:
+async def test_metrics_has_one_content_type_and_parses(broadcaster: BroadcasterProcess) -> None:
     status, headers, body = await arequest(broadcaster.http, "GET", "/metrics")
     assert status == 200
     assert header(headers, "Content-Type") == ["text/plain; version=0.0.4; charset=utf-8"]
-    assert b"scorecast_seq" in body
+    families = {f.name for f in text_string_to_metric_families(body.decode())}  # Prometheus'
+    assert {"scorecast_seq", "scorecast_subscribers", "scorecast_publish_seconds"} <= families
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/metrics"])

@@ -107,6 +107,7 @@ async def test_undo_voids_the_last_events_one_by_one(
         assert "undone: event 4 score BOS +3 Tatum" in console.toolbar()
         typist.type("undo", "undo", "undo")  # period.start, game.start, then nothing
         await typist.until_said("nothing of yours to undo in this game", "error")
+        await typist.until_said("void event 2 (game.start)", "ok")  # its ✓ may come later
     stored = await history(broadcaster.feed, GAME)
     corrections = [e["data"] for e in stored if e["kind"] == "correction"]
     assert corrections == [

@@ -85,9 +85,7 @@ def test_without_a_line_up_the_players_seen_tell_the_teams_apart() -> None:
 def test_a_substitution_is_an_event_and_changes_who_is_on() -> None:
     fed = final()
     kind, data = emit(fed, "sub h 9 for 10")
-    assert (kind, data) == (
-        "play", {"team": "home", "player": "Giroud", "text": "substitution: Giroud on for Mbappé"}
-    )  # fmt: skip
+    assert (kind, data) == ("substitution", {"team": "home", "on": "Giroud", "off": "Mbappé"})
     fed.feed(kind, data)
     assert warning(fed, "g h 10") == "check it: Mbappé was substituted off"
     assert warning(fed, "g h 9") == ""

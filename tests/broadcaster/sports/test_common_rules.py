@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from broadcaster.errors import RuleViolation
-from broadcaster.sports import SPORTS, create_game
+from broadcaster.sports import SPORTS, apply, create_game
 from tests.broadcaster.sports.games import new_game, play, started
 
 
@@ -168,3 +168,23 @@ def test_unknown_kinds_and_fields_are_refused_with_what_is_known() -> None:
     )
     refused(state, "play", {}, "play needs 'text'")
     refused(state, "play", {"text": "  "}, "needs some text")
+
+
+def test_a_substitution_is_checked_and_leaves_the_score_alone() -> None:
+    data = {"sport": "soccer", "league": "WC", "home": {"name": "France", "short": "FRA"},
+            "away": {"name": "Croatia", "short": "CRO"}}  # fmt: skip
+    sport = SPORTS["soccer"]
+    state = create_game("g", data, SPORTS)
+    with pytest.raises(RuleViolation, match="no substitution while the game is"):
+        apply(sport, state, "substitution", {"team": "home", "on": "Giroud", "off": "Mbappé"}, 1.0)
+    state = apply(sport, apply(sport, state, "game.start", {}, 1.0), "period.start", {}, 2.0)
+    after = apply(
+        sport, state, "substitution", {"team": "home", "on": "Giroud", "off": "Mbappé"}, 3.0
+    )
+    assert (after.home, after.away) == (state.home, state.away)
+    with pytest.raises(RuleViolation, match="cannot come on for himself"):
+        apply(
+            sport, state, "substitution", {"team": "away", "on": "Perišić", "off": "Perišić"}, 3.0
+        )
+    with pytest.raises(RuleViolation, match="substitution"):
+        apply(SPORTS["tennis"], state, "substitution", {"team": "home", "on": "A", "off": "B"}, 3.0)
