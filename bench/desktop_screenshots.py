@@ -79,6 +79,7 @@ async def shoot_finals(app: QApplication, out: Path, real: Path, theme: str) -> 
     with tempfile.TemporaryDirectory() as empty:
         demo = await start_demo(window, Path(empty))
     client.start(demo.url)
+    window.show_message("The three real finals, published whole")  # not the empty demo folder
     window.show()
     QCursor.setPos(0, 0)
     try:
