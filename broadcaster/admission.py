@@ -5,8 +5,10 @@ Anonymous sockets must never lock an operator out. So:
 - at start the soft file limit is raised to the hard one, and the caps are derived from
   it (``derive_caps``), so the server runs out of its own caps long before ``EMFILE``;
 - a socket that has not finished its handshake is cheap to drop: at most
-  ``max_handshakes`` wait at once, and one more evicts the oldest waiting (an idle or
-  slow-loris socket), so an operator's fast handshake always gets through;
+  ``max_handshakes`` wait at once, and one more evicts the oldest waiting if it has waited
+  ``EVICT_AFTER`` (an idle or slow-loris socket) — at the total cap, whatever its age —
+  so an operator's fast handshake always gets through, while a storm of honest clients
+  reconnecting at once is not cut short;
 - ``/feed`` may use all connections but ``reserve``, kept for ``/publish`` and
   ``/healthz``; and one address may hold at most ``per_address`` feed connections.
 
@@ -22,6 +24,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 FD_MARGIN = 64  # files the process needs besides its sockets (journal, logs, threads)
+EVICT_AFTER = 1.0  # seconds a handshake may wait before a newcomer may evict it
 
 
 @dataclass(frozen=True)
@@ -73,20 +76,24 @@ def derive_caps(
 class Admission:
     caps: Caps
     _open: set[Hashable] = field(default_factory=set)
-    _handshaking: dict[Hashable, None] = field(default_factory=dict)  # oldest first
+    _handshaking: dict[Hashable, float] = field(default_factory=dict)  # since when, oldest first
     _feeds: dict[Hashable, str] = field(default_factory=dict)  # connection -> address
     _per_address: Counter[str] = field(default_factory=Counter)
 
-    def opened(self, conn: Hashable) -> tuple[bool, Hashable | None]:
+    def opened(self, conn: Hashable, now: float) -> tuple[bool, Hashable | None]:
         """A socket was accepted: (keep it?, a waiting handshake to evict for it, if any)."""
-        if len(self._open) >= self.caps.max_connections:
+        full = len(self._open) >= self.caps.max_connections
+        if full and not self._handshaking:
             return False, None
         evict = None
-        if len(self._handshaking) >= self.caps.max_handshakes:
-            evict = next(iter(self._handshaking))
-            del self._handshaking[evict]
+        if full or len(self._handshaking) >= self.caps.max_handshakes:
+            oldest, since = next(iter(self._handshaking.items()))
+            if full or now - since >= EVICT_AFTER:  # at the total cap, the newest wins
+                evict = oldest
+                del self._handshaking[evict]
+                self._open.discard(evict)
         self._open.add(conn)
-        self._handshaking[conn] = None
+        self._handshaking[conn] = now
         return True, evict
 
     def handshake_done(self, conn: Hashable) -> None:

@@ -57,7 +57,7 @@ class Connection(ServerConnection):
         super().connection_made(transport)
         if self.admission is None:
             return
-        keep, evict = self.admission.opened(self)
+        keep, evict = self.admission.opened(self, self.loop.time())
         if not keep:
             self.transport.abort()  # over the cap: the cheapest refusal there is
         elif isinstance(evict, Connection):

@@ -6,7 +6,6 @@ a breach costs (PROTOCOL.md: a 1008 close).
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 
 
@@ -45,11 +44,11 @@ class BadMessages:
 
     limit: int = 20
     window: float = 10.0
-    times: deque[float] = field(default_factory=deque)
+    times: list[float] = field(default_factory=list)  # at most limit + 1: a list is smaller
 
     def add(self, now: float) -> bool:
         """Record one bad message; True when more than ``limit`` fell in ``window``."""
         self.times.append(now)
         while self.times and self.times[0] <= now - self.window:
-            self.times.popleft()
+            del self.times[0]
         return len(self.times) > self.limit

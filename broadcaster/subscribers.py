@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -77,8 +76,9 @@ class FeedSession:
     fanout: Fanout
     limits: Limits
     metrics: Metrics
-    queue: deque[Request] = field(default_factory=deque)
-    _ready: asyncio.Event = field(default_factory=asyncio.Event)
+    queue: list[Request] = field(default_factory=list)  # a list: an idle one costs 56 bytes
+    _worker: asyncio.Task[None] | None = None  # only while there are requests to answer
+    _bucket: TokenBucket | None = None
     _catch_up: asyncio.Task[None] | None = None
     _closing: bool = False
 
@@ -87,14 +87,14 @@ class FeedSession:
         return self.sub.ws
 
     async def run(self) -> None:
-        worker = asyncio.get_running_loop().create_task(self._answer_forever())
         try:
             await self._read()
         finally:
             self.fanout.leave(self.sub)
             self._cancel_catch_up()
-            worker.cancel()
-            await asyncio.gather(worker, return_exceptions=True)
+            if self._worker is not None:
+                self._worker.cancel()
+                await asyncio.gather(self._worker, return_exceptions=True)
 
     # ------------------------------------------------------------------ reading
 
@@ -127,8 +127,11 @@ class FeedSession:
                     self._close_after_queue("request rate exceeded")
 
     def _queue(self, request: Request) -> None:
+        """Queue a request; a worker answers the queue and ends when it is empty, so an
+        idle subscriber holds no task."""
         self.queue.append(request)
-        self._ready.set()
+        if self._worker is None:
+            self._worker = asyncio.get_running_loop().create_task(self._answer_all())
 
     def _close_after_queue(self, reason: str) -> None:
         """Answer what was queued, then close with 1008; a client that does not read
@@ -144,33 +147,40 @@ class FeedSession:
 
     # ------------------------------------------------------------------ answering
 
-    async def _answer_forever(self) -> None:
-        bucket = TokenBucket(self.limits.request_rate)
-        with contextlib.suppress(ConnectionClosed):
-            while True:
-                while not self.queue:
-                    self._ready.clear()
-                    await self._ready.wait()
-                request = self.queue.popleft()
-                if isinstance(request, _Close):
-                    await self.ws.close(CLOSE_POLICY, request.reason)
-                    return
-                if isinstance(request, Error):
-                    await self._send_error(request)
-                    continue
-                if isinstance(request, Subscribe) and self._superseded():
-                    continue
-                if (wait := bucket.wait(time.monotonic())) > 0:
-                    await asyncio.sleep(wait)  # the request rate: take turns, don't cut off
-                if isinstance(request, Subscribe):
-                    self._catch_up = asyncio.get_running_loop().create_task(
-                        self._subscribe(request)
-                    )
-                    await asyncio.wait([self._catch_up])
-                    if not self._catch_up.cancelled() and (exc := self._catch_up.exception()):
-                        raise exc
-                else:
-                    await self._history(request)
+    async def _answer_all(self) -> None:
+        try:
+            with contextlib.suppress(ConnectionClosed):
+                while self.queue:
+                    if await self._answer(self.queue.pop(0)):
+                        return
+        finally:
+            self._worker = None
+
+    async def _answer(self, request: Request) -> bool:
+        """Answer one request; True when the connection is being closed."""
+        if isinstance(request, _Close):
+            await self.ws.close(CLOSE_POLICY, request.reason)
+            return True
+        if isinstance(request, Error):
+            await self._send_error(request)
+            return False
+        if isinstance(request, Subscribe) and self._superseded():
+            return False
+        if self._bucket is None:
+            self._bucket = TokenBucket(self.limits.request_rate)
+        if (wait := self._bucket.wait(time.monotonic())) > 0:
+            await asyncio.sleep(wait)  # the request rate: take turns, don't cut off
+        if isinstance(request, Subscribe):
+            catch_up = self._catch_up = asyncio.get_running_loop().create_task(
+                self._subscribe(request)
+            )
+            await asyncio.wait([catch_up])
+            self._catch_up = None  # a finished task and its frame are not kept
+            if not catch_up.cancelled() and (exc := catch_up.exception()):
+                raise exc
+        else:
+            await self._history(request)
+        return False
 
     def _superseded(self) -> bool:
         return any(isinstance(r, Subscribe) for r in self.queue)

@@ -21,14 +21,25 @@ def test_caps_fit_the_file_limit() -> None:
     assert derive_caps(100_000, per_address=0).per_address == 0
 
 
-def test_a_full_handshake_pool_evicts_its_oldest() -> None:
+def test_a_full_handshake_pool_evicts_its_oldest_once_it_has_waited() -> None:
     admission = Admission(Caps(max_connections=10, max_handshakes=2, reserve=2))
-    assert admission.opened("idle-1") == (True, None)
-    assert admission.opened("idle-2") == (True, None)
-    assert admission.opened("operator") == (True, "idle-1")
+    assert admission.opened("idle-1", 0.0) == (True, None)
+    assert admission.opened("idle-2", 0.1) == (True, None)
+    assert admission.opened("storm", 0.5) == (True, None)  # a reconnect storm is not cut short
+    assert admission.opened("operator", 1.2) == (True, "idle-1")  # idle-1 has waited 1.2 s
     admission.closed("idle-1")
     admission.handshake_done("operator")
-    assert admission.counts == (2, 1, 0)
+    assert admission.counts == (3, 2, 0)
+
+
+def test_at_the_total_cap_the_newest_socket_wins() -> None:
+    admission = Admission(Caps(max_connections=2, max_handshakes=8, reserve=1))
+    admission.opened("idle-1", 0.0)
+    admission.opened("idle-2", 0.0)
+    assert admission.opened("operator", 0.1) == (True, "idle-1")  # young, but the cap is hit
+    admission.handshake_done("operator")
+    admission.handshake_done("idle-2")
+    assert admission.opened("late", 0.2) == (False, None)  # nothing left to evict
 
 
 def test_feeds_leave_the_reserve_and_respect_the_per_address_cap() -> None:
