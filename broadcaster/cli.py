@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="requests a subscriber may have waiting for their turn; past it 1008",
     )
     s.add_argument(
+        "--feed-inbound",
+        type=int,
+        default=d.feed_inbound,
+        help="bytes/s a subscriber may send, pings included (0: no limit); past it 1008",
+    )
+    s.add_argument(
         "--max-buffer",
         type=int,
         default=d.max_buffer,
@@ -179,6 +185,7 @@ def serve_config(args: argparse.Namespace) -> Config:
         token_rate=args.token_rate,
         request_rate=args.request_rate,
         request_queue=args.request_queue,
+        feed_inbound=args.feed_inbound,
         max_buffer=args.max_buffer,
         max_lag=args.max_lag,
         ping_interval=args.heartbeat,

@@ -15,6 +15,7 @@ class Limits:
     token_rate: float = 1000.0  # publishes/s per token, across all its connections
     request_rate: float = 20.0  # requests/s per subscriber (answered in turn, not refused)
     request_queue: int = 100  # requests a subscriber may have waiting; past it: 1008
+    feed_inbound: int = 256 * 1024  # bytes/s a subscriber may send, pings included; past it 1008
     max_buffer: int = 1024 * 1024  # unsent bytes before a connection is cut off (4008)
     max_lag: float = 30.0  # seconds a live subscriber may have unsent data throughout (4008)
     bad_messages: int = 20

@@ -5,6 +5,9 @@
 - **Methods other than GET and HEAD** are answered ``405 Method Not Allowed`` with
   ``Allow: GET, HEAD`` before websockets parses the request (it drops a request with a
   body, e.g. ``POST /healthz``, without answering).
+- **A subscriber that sends too much** (more than ``inbound`` bytes a second, pings
+  included) is closed with 1008: websockets answers pings before our code sees them, so
+  a ping flood would otherwise cost CPU without limit.
 - **Keepalive** closes a peer that misses a pong with 4008 (PROTOCOL.md: "too slow … must
   resume"), not 1011, which PROTOCOL.md keeps for the server's own faults; and its timeout
   also covers *sending* the ping, so a peer that does not read cannot hold the ping back
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from http import HTTPStatus
 
 from websockets.asyncio.server import ServerConnection
@@ -25,7 +29,10 @@ from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 
 from broadcaster.admission import Admission
-from broadcaster.protocol import CLOSE_TOO_SLOW
+from broadcaster.limits import TokenBucket
+from broadcaster.protocol import CLOSE_POLICY, CLOSE_TOO_SLOW
+
+log = logging.getLogger("broadcaster.server")
 
 ALLOWED_METHODS = ("GET", "HEAD")
 MAX_REQUEST_HEAD = 16 * 1024  # a browser's handshake is 1-2 KB, with cookies a few more
@@ -52,6 +59,8 @@ class Connection(ServerConnection):
     admission: Admission | None = None  # who gets a socket (admission.py)
     _head: bytes | None = b""  # the start of the request, until its method is known
     _received = 0  # bytes of the opening handshake so far
+    inbound = 0  # bytes/s a /feed peer may send, pings included (0: no limit)
+    _bucket: TokenBucket | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -82,6 +91,8 @@ class Connection(ServerConnection):
             super().data_received(data)
             if self.transport.get_write_buffer_size() > self.budget:  # e.g. pongs to a ping
                 self._over_budget()  # flood from a peer that never reads what we send
+            elif self.inbound and not self._inbound_ok(len(data)):
+                self._flooding()
             return
         head = self._head + data
         line, found, _ = head.partition(b"\r\n")
@@ -117,6 +128,25 @@ class Connection(ServerConnection):
                     self._missed_pong()
                     return
 
+    def _inbound_ok(self, size: int) -> bool:
+        """A subscriber sends requests, a few a second: its bytes (pings and all) are held
+        to ``inbound`` per second, with a burst as large; publishers are not limited here."""
+        if self._bucket is None:
+            request = self.request
+            if request is None or not request.path.startswith("/feed"):
+                return True
+            self._bucket = TokenBucket(float(self.inbound))
+        return self._bucket.take(size, self.loop.time())
+
+    def _flooding(self) -> None:
+        if self.protocol.state is State.OPEN:
+            log.warning(
+                "closing %s: sending more than %d bytes/s", self.remote_address, self.inbound
+            )
+            self.protocol.fail(CLOSE_POLICY, "sending too much; slow down")
+            self.send_data()
+        self.loop.call_later(self.close_timeout or 10.0, self.transport.abort)
+
     def _missed_pong(self) -> None:
         self._close_too_slow("keepalive ping timeout; resume from your last seq")
 
@@ -131,6 +161,7 @@ class Connection(ServerConnection):
         self.loop.call_later(self.close_timeout or 10.0, self.transport.abort)
 
 
-def connection_class(budget: int, admission: Admission) -> type[Connection]:
-    """The connection class of one server: its budget and its admission."""
-    return type("Connection", (Connection,), {"budget": budget, "admission": admission})
+def connection_class(budget: int, admission: Admission, inbound: int = 0) -> type[Connection]:
+    """The connection class of one server: its budget, admission and inbound rate."""
+    attrs = {"budget": budget, "admission": admission, "inbound": inbound}
+    return type("Connection", (Connection,), attrs)

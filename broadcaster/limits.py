@@ -30,6 +30,14 @@ class TokenBucket:
             return True
         return False
 
+    def take(self, n: float, now: float) -> bool:
+        """Take ``n`` tokens (bytes, say) if there are that many; False leaves the bucket."""
+        tokens = self._refill(now)
+        if tokens >= n:
+            self.tokens = tokens - n
+            return True
+        return False
+
     def wait(self, now: float) -> float:
         """Take the next token: 0.0 if there is one, else how long until it is due (the
         token is reserved: the bucket goes into debt, so waiters keep their order)."""

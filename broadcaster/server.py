@@ -106,7 +106,9 @@ class Broadcaster:
             ssl=self.config.ssl,
             process_request=self._process_request,
             select_subprotocol=self._select_subprotocol,
-            create_connection=connection_class(self.limits.max_buffer, self.admission),
+            create_connection=connection_class(
+                self.limits.max_buffer, self.admission, self.limits.feed_inbound
+            ),
             max_size=self.limits.max_frame,
             ping_interval=self.limits.ping_interval,
             ping_timeout=self.limits.ping_timeout,

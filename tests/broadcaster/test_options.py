@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
+from websockets.frames import Frame, Opcode
 
 from tests.helpers.proc import TOKEN, BroadcasterProcess
 from tests.helpers.ws import (
@@ -220,3 +221,19 @@ async def test_a_peer_that_never_answers_pings_is_closed(started) -> None:  # ty
     assert b"keepalive ping timeout" in close
     writer.close()
     await writer.wait_closed()
+
+
+async def test_a_subscriber_flooding_pings_is_closed_with_1008(started) -> None:  # type: ignore[no-untyped-def]
+    """websockets answers pings before our code sees them: the inbound rate bounds the CPU."""
+    proc = started("--feed-inbound", "20000")
+    ws, _ = await open_feed(proc.feed)
+    ping = Frame(Opcode.PING, b"p" * 100).serialize(mask=True, extensions=[])
+    for _ in range(50):  # 50 × 10 pings × 106 bytes: over 20,000 bytes/s at once
+        ws.transport.write(ping * 10)
+    _, code = await read_until_closed(ws)
+    assert code == 1008
+    assert "sending more than 20000 bytes/s" in proc.stderr
+    quiet, _ = await open_feed(proc.feed)  # an ordinary subscriber is untouched
+    await send(quiet, {"type": "subscribe"})
+    assert (await recv(quiet))["type"] == "snapshot"
+    await quiet.close()
