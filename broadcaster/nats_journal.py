@@ -1,0 +1,340 @@
+"""The journal on a replicated NATS JetStream stream (a ``JournalBackend``).
+
+One stream (``SCORECAST``) holds every event, one subject per game
+(``scorecast.games.<game>``); the stream's sequence is the event's ``seq``, and
+the epoch is the stream's identity (``stream_codec.epoch_of``), so every node
+sees the same ``(epoch, seq)``. An append is one JetStream *atomic batch*:
+all of its events are stored or none. Its first message expects the stream's
+last sequence to be ours (the hub numbered the events), and each game's first
+message expects that game's subject's last sequence: if another writer got there
+first, nothing is stored and ``AppendConflict`` names the games that moved. Each
+message's ``Nats-Msg-Id`` is its publish id (JetStream refuses a duplicate).
+
+Two key-value buckets make a start quick and idempotency unbounded: ``<stream>_GAMES``
+keeps each game's latest state (the checkpoint) and the seq every event up to
+which is in the buckets (``=through``); ``<stream>_IDS`` maps each publish id to
+its seq. The writer fills both after each append; an opener reads them and
+replays only the events after ``=through`` (and writes them in), so a crash
+between an append and its checkpoint loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import nats.js.errors
+from nats.js.api import KeyValueConfig, StorageType, StreamConfig
+
+from broadcaster import stream_codec as codec
+from broadcaster.errors import AppendConflict, JournalError
+from broadcaster.nats_link import TIMEOUT, Link, NatsFailure, seq_of
+from broadcaster.storage import Record, StoredGame
+
+log = logging.getLogger("broadcaster.nats_journal")
+STREAM: Final = "SCORECAST"
+MAX_BATCH: Final = 1000  # the server's limit of messages in one atomic batch
+COMMIT_DEADLINE: Final = 20.0  # how long an append retries through a leader election
+DEDUP_WINDOW: Final = 600.0  # JetStream's own duplicate window; older ids: the IDS bucket
+WRONG_LAST: Final = (10071, 10164)  # wrong last (subject) sequence
+DUPLICATE_IN_BATCH: Final = 10201
+
+
+@dataclass(slots=True)
+class _Game:
+    seq: int  # the stream seq of the game's last event (its subject's last sequence)
+    game_seq: int
+    state: bytes
+
+
+class NatsJournal:
+    """An open stream journal. Create with ``NatsJournal.open(servers)``."""
+
+    def __init__(self, link: Link, stream: str, epoch: str) -> None:
+        self._link = link
+        self.stream = stream
+        self.prefix = stream_prefix(stream)
+        self.epoch = epoch
+        self.last_seq = 0
+        self._games: dict[str, _Game] = {}
+        self._games_kv = f"{stream}_GAMES"
+        self._ids_kv = f"{stream}_IDS"
+
+    # ------------------------------------------------------------------ open / close
+
+    @classmethod
+    def open(
+        cls, servers: Sequence[str], *, stream: str = STREAM, replicas: int = 1
+    ) -> NatsJournal:
+        """Connect, create the stream and buckets if missing, load the games."""
+        link = Link(servers)
+        try:
+            created = link.run(_ensure(link, stream, replicas), what="create the stream")
+            journal = cls(link, stream, codec.epoch_of(stream, created))
+            link.run(journal._load(), what="load the games", timeout=600)
+        except BaseException:
+            link.close()
+            raise
+        return journal
+
+    def close(self) -> None:
+        self._link.close()
+
+    async def _load(self) -> None:
+        """Games from the checkpoint, then the events after it (written back in)."""
+        gkv = self._games_kv
+        entries = await self._link.scan(f"KV_{gkv}", [f"$KV.{gkv}.>"], last_per_subject=True)
+        through = 0
+        for msg in entries:
+            if msg.subject == f"$KV.{gkv}.{codec.THROUGH_KEY}":
+                through = int(msg.data)
+                continue
+            cp = codec.decode_checkpoint(msg.data)
+            self._games[cp.game_id] = _Game(cp.seq, cp.game_seq, bytes(cp.state))
+        info = await self._link.js.stream_info(self.stream)
+        self.last_seq = info.state.last_seq
+        later = await self._link.scan(
+            self.stream, [f"{self.prefix}.>"], through + 1, stop=self.last_seq
+        )
+        records = [codec.decode_record(seq_of(m), m.data) for m in later]
+        self._learn(records)
+        if records:
+            await self._checkpoint(records)
+
+    def _learn(self, records: Sequence[Record]) -> None:
+        for r in records:
+            self._games[r.game_id] = _Game(r.seq, r.game_seq, r.state or codec.state_of(r.frame))
+
+    # ------------------------------------------------------------------ writing
+
+    def append(self, records: Sequence[Record]) -> None:
+        """Store ``records`` atomically (``AppendConflict`` if another writer got there
+        first), then checkpoint them."""
+        if records:
+            self._link.run(self._append(records), what="append", timeout=COMMIT_DEADLINE + 30)
+
+    async def _append(self, records: Sequence[Record]) -> None:
+        for start in range(0, len(records), MAX_BATCH):  # atomic per MAX_BATCH events
+            chunk = records[start : start + MAX_BATCH]
+            await self._commit(chunk)
+            self._learn(chunk)
+            self.last_seq = chunk[-1].seq
+        try:
+            await self._checkpoint(records)
+        except NatsFailure as exc:  # durable already: the next opener replays them
+            log.warning("checkpoint after seq %d failed: %r", records[-1].seq, exc)
+
+    async def _commit(self, chunk: Sequence[Record]) -> None:
+        """One atomic batch; retried (safely: it expects the stream's last seq) until the
+        deadline while NATS elects a leader or reconnects."""
+        nc, deadline = self._link.nc, time.monotonic() + COMMIT_DEADLINE
+        while True:
+            batch, seen = uuid.uuid4().hex, set[str]()
+            try:
+                for i, r in enumerate(chunk, 1):
+                    headers = {"Nats-Msg-Id": r.pub_id, "Nats-Batch-Id": batch,
+                               "Nats-Batch-Sequence": str(i)}  # fmt: skip
+                    if i == 1:
+                        headers["Nats-Expected-Last-Sequence"] = str(r.seq - 1)
+                    if r.game_id not in seen:
+                        seen.add(r.game_id)
+                        known = self._games.get(r.game_id)
+                        headers["Nats-Expected-Last-Subject-Sequence"] = str(
+                            known.seq if known else 0
+                        )
+                    subject, payload = codec.subject(self.prefix, r.game_id), codec.encode_record(r)
+                    if i < len(chunk):
+                        await nc.publish(subject, payload, headers=headers)
+                        continue
+                    headers["Nats-Batch-Commit"] = "1"
+                    reply = await nc.request(subject, payload, timeout=TIMEOUT, headers=headers)
+                answer = json.loads(reply.data)
+            except NatsFailure as exc:
+                if await self._stored(chunk):
+                    return
+                error = f"no answer: {exc!r}"
+            else:
+                if "error" not in answer:
+                    return
+                await self._refuse(chunk, answer["error"])
+                error = str(answer["error"])
+            if time.monotonic() > deadline:
+                raise JournalError(f"NATS stream {self.stream}: append failed: {error}")
+            await asyncio.sleep(0.1)  # an election or a reconnect is under way
+
+    async def _stored(self, chunk: Sequence[Record]) -> bool:
+        """Did an unanswered batch get stored? (It is stored whole or not at all.)"""
+        try:
+            msg = await self._link.js.get_msg(self.stream, seq=chunk[-1].seq)
+        except nats.js.errors.NotFoundError:
+            return False
+        except NatsFailure:
+            return False  # cannot tell yet: the retry's expected last seq decides
+        if (
+            msg.data is not None
+            and codec.decode_record(chunk[-1].seq, msg.data).pub_id == chunk[-1].pub_id
+        ):
+            return True
+        raise await self._conflict(chunk, "the stream moved on")
+
+    async def _refuse(self, chunk: Sequence[Record], error: dict[str, object]) -> None:
+        """Raise for an answer that a retry cannot change."""
+        code = error.get("err_code")
+        if code in WRONG_LAST:
+            raise await self._conflict(chunk, str(error.get("description")))
+        if code == DUPLICATE_IN_BATCH:
+            raise AppendConflict(
+                tuple(dict.fromkeys(r.game_id for r in chunk)),
+                "another writer already stored one of these publish ids",
+            )
+        if error.get("code") == 400:
+            raise JournalError(f"NATS stream {self.stream} refused the append: {error}")
+
+    async def _conflict(self, chunk: Sequence[Record], why: str) -> AppendConflict:
+        moved = []
+        for game_id in dict.fromkeys(r.game_id for r in chunk):
+            try:
+                last = await self._link.js.get_last_msg(
+                    self.stream, codec.subject(self.prefix, game_id)
+                )
+                seq = last.seq or 0
+            except nats.js.errors.NotFoundError:
+                seq = 0
+            known = self._games.get(game_id)
+            if seq != (known.seq if known else 0):
+                moved.append(game_id)
+        return AppendConflict(
+            tuple(moved), f"another writer appended first ({why}); nothing stored"
+        )
+
+    async def _checkpoint(self, records: Sequence[Record]) -> None:
+        """Index the publish ids, store the games' latest states, then advance ``=through``."""
+        js, gkv, ikv = self._link.js, self._games_kv, self._ids_kv
+        puts = [
+            js.publish(f"$KV.{ikv}.{codec.token(r.pub_id)}", str(r.seq).encode()) for r in records
+        ]
+        for game_id in dict.fromkeys(r.game_id for r in records):
+            g = self._games[game_id]
+            value = codec.encode_checkpoint(game_id, g.seq, g.game_seq, g.state)
+            puts.append(js.publish(f"$KV.{gkv}.{codec.token(game_id)}", value))
+        await asyncio.gather(*puts)
+        await js.publish(f"$KV.{gkv}.{codec.THROUGH_KEY}", str(records[-1].seq).encode())
+
+    # ------------------------------------------------------------------ reading
+
+    def games(self) -> list[StoredGame]:
+        return [
+            StoredGame(game_id, g.game_seq, g.state) for game_id, g in list(self._games.items())
+        ]
+
+    def find_publish(self, pub_id: str) -> Record | None:
+        return self._link.run(self._find_publish(pub_id), what="find a publish id")
+
+    async def _find_publish(self, pub_id: str) -> Record | None:
+        js, ikv = self._link.js, self._ids_kv
+        try:
+            entry = await js.get_msg(f"KV_{ikv}", subject=f"$KV.{ikv}.{codec.token(pub_id)}")
+        except nats.js.errors.NotFoundError:
+            return None
+        record = await self._get(int(entry.data or b"0"))
+        return record if record is not None and record.pub_id == pub_id else None
+
+    async def _get(self, seq: int) -> Record | None:
+        try:
+            msg = await self._link.js.get_msg(self.stream, seq=seq)
+        except nats.js.errors.NotFoundError:
+            return None
+        return None if msg.data is None else codec.decode_record(seq, msg.data)
+
+    def publisher_of(self, seq: int) -> str | None:
+        record = self._link.run(self._get(seq), what="read an event") if seq > 0 else None
+        return None if record is None else record.publisher
+
+    def game_events(self, game_id: str) -> list[Record]:
+        return read_game_events(self._link, self.stream, game_id)
+
+    def source(self) -> NatsSource:
+        return NatsSource(tuple(self._link.servers), self.stream)
+
+    def frames(
+        self, after: int, upto: int, games: Sequence[str] | None, limit: int
+    ) -> list[tuple[int, str, bytes]]:
+        if games is not None and not games:
+            return []
+        filters = (
+            [f"{self.prefix}.>"]
+            if games is None
+            else [codec.subject(self.prefix, g) for g in games]
+        )
+        scan = self._link.scan(self.stream, filters, after + 1, stop=upto, limit=limit)
+        msgs = self._link.run(scan, what="read events")
+        return [
+            (r.seq, r.game_id, r.frame)
+            for r in (codec.decode_record(seq_of(m), m.data) for m in msgs)
+        ]
+
+    def history(self, game_id: str, before: int | None, limit: int, after: int = 0) -> list[bytes]:
+        stop = None if before is None else before - 1
+        scan = self._link.scan(
+            self.stream, [codec.subject(self.prefix, game_id)], after + 1, stop=stop
+        )
+        last: deque[bytes] = deque(maxlen=limit)
+        for msg in self._link.run(scan, what="read a game's history"):
+            last.append(codec.decode_record(seq_of(msg), msg.data).frame)
+        return list(reversed(last))
+
+
+@dataclass(frozen=True)
+class NatsSource:
+    """Reads one game's events from the stream, in any process (the refold worker)."""
+
+    servers: tuple[str, ...]
+    stream: str
+
+    def game_events(self, game_id: str) -> list[Record]:
+        link = _links.get(self.servers)
+        if link is None:
+            link = _links[self.servers] = Link(self.servers)
+        return read_game_events(link, self.stream, game_id)
+
+
+_links: dict[tuple[str, ...], Link] = {}  # per process: the refold worker's connections
+
+
+def stream_prefix(stream: str) -> str:
+    """The subjects' prefix of a stream's games: ``scorecast.games`` for ``SCORECAST``."""
+    return f"{stream.lower()}.games"
+
+
+def read_game_events(link: Link, stream: str, game_id: str) -> list[Record]:
+    scan = link.scan(stream, [codec.subject(stream_prefix(stream), game_id)])
+    return [codec.decode_record(seq_of(m), m.data) for m in link.run(scan, what="read a game")]
+
+
+async def _ensure(link: Link, stream: str, replicas: int) -> str:
+    """Create the stream and its buckets if missing; the stream's creation time."""
+    js = link.js
+    config = StreamConfig(
+        name=stream, subjects=[f"{stream_prefix(stream)}.>"], num_replicas=replicas,
+        storage=StorageType.FILE, duplicate_window=DEDUP_WINDOW, allow_atomic=True,
+        allow_direct=True,
+    )  # fmt: skip
+    try:
+        info = await js.stream_info(stream)
+    except nats.js.errors.NotFoundError:
+        info = await js.add_stream(config)  # the same config twice (a race) is not an error
+    for bucket in (f"{stream}_GAMES", f"{stream}_IDS"):
+        try:
+            await js.key_value(bucket)
+        except nats.js.errors.BucketNotFoundError:
+            await js.create_key_value(KeyValueConfig(bucket=bucket, history=1, replicas=replicas))
+    if info.created is None:
+        raise JournalError(f"NATS stream {stream} has no creation time")
+    return info.created.isoformat()

@@ -1,0 +1,267 @@
+"""The NATS JetStream journal against a real three-server cluster (replicas 3)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import itertools
+from collections.abc import Iterator
+
+import nats
+import pytest
+
+from broadcaster import stream_codec
+from broadcaster.core import Core
+from broadcaster.errors import AppendConflict
+from broadcaster.hub import Hub
+from broadcaster.nats_journal import NatsJournal
+from broadcaster.protocol import GameState, Publish, decode_event, decode_state
+from broadcaster.sports import SPORTS
+from broadcaster.storage import Record
+from tests.helpers.nats import NatsCluster
+from tests.helpers.ws import basketball_game
+
+_names = itertools.count()
+
+
+@pytest.fixture
+def stream() -> str:
+    """A stream of this test's own on the shared cluster."""
+    return f"T{next(_names)}"
+
+
+@pytest.fixture
+def journals(nats_cluster: NatsCluster, stream: str) -> Iterator[list[NatsJournal]]:
+    """Opened journals, closed at the end (open more with ``open_journal``)."""
+    opened: list[NatsJournal] = []
+    yield opened
+    for journal in opened:
+        journal.close()
+
+
+def open_journal(cluster: NatsCluster, stream: str, opened: list[NatsJournal]) -> NatsJournal:
+    journal = NatsJournal.open(cluster.urls, stream=stream, replicas=3)
+    opened.append(journal)
+    return journal
+
+
+def accept(journal: NatsJournal, *msgs: Publish) -> list[Record]:
+    """Records as the hub makes them, validated against what ``journal`` holds."""
+    core = Core(journal.epoch, journal.games(), journal.last_seq, SPORTS)
+    return [core.accept(m, "tester", None, 1_700_000_000.0 + i).record for i, m in enumerate(msgs)]
+
+
+def live(game: str) -> list[Publish]:
+    return [
+        Publish(f"{game}-create", game, "game.create", basketball_game(game)),
+        Publish(f"{game}-start", game, "game.start"),
+        Publish(f"{game}-q1", game, "period.start"),
+    ]
+
+
+def score(pub_id: str, game: str, points: int = 2) -> Publish:
+    return Publish(pub_id, game, "score", {"team": "home", "points": points})
+
+
+def stored(record: Record) -> Record:
+    """What a journal reads back: the state lives inside the frame."""
+    return dataclasses.replace(record, state=b"")
+
+
+def games_of(journal: NatsJournal) -> dict[str, tuple[int, GameState]]:
+    return {g.game_id: (g.game_seq, decode_state(g.state)) for g in journal.games()}
+
+
+def test_appended_events_read_back_in_every_way(
+    nats_cluster: NatsCluster, stream: str, journals: list[NatsJournal]
+) -> None:
+    journal = open_journal(nats_cluster, stream, journals)
+    assert journal.last_seq == 0
+    records = accept(journal, *live("g"), *live("h/€ 1"))
+    journal.append(records[:4])
+    journal.append(records[4:])
+    more = accept(journal, *(score(f"s{i}", "g") for i in range(5)))
+    journal.append(more)
+    everything = records + more
+    assert [r.seq for r in everything] == list(range(1, 12))
+    assert journal.last_seq == 11
+    assert [decode_event(r.frame).seq for r in everything] == list(range(1, 12))
+
+    assert journal.frames(0, 11, None, 100) == [(r.seq, r.game_id, r.frame) for r in everything]
+    assert journal.frames(2, 8, ["h/€ 1"], 2) == [(r.seq, r.game_id, r.frame) for r in records[3:5]]
+    assert journal.frames(11, 20, None, 10) == []
+    g_frames = [r.frame for r in everything if r.game_id == "g"]
+    assert journal.history("g", None, 3) == g_frames[::-1][:3]
+    assert journal.history("g", 8, 10, after=1) == [
+        more[0].frame,
+        records[2].frame,
+        records[1].frame,
+    ]
+    assert journal.game_events("h/€ 1") == [stored(r) for r in records[3:]]
+    assert journal.source().game_events("g") == [stored(r) for r in everything if r.game_id == "g"]
+    assert journal.find_publish("s3") == stored(more[3])
+    assert journal.find_publish("nope") is None
+    assert journal.publisher_of(7) == "tester"
+    assert journal.publisher_of(99) is None
+    assert games_of(journal) == {
+        "g": (8, decode_state(more[-1].state)),
+        "h/€ 1": (3, decode_state(records[-1].state)),
+    }
+
+
+def test_a_second_node_sees_the_same_epoch_seq_and_games(
+    nats_cluster: NatsCluster, stream: str, journals: list[NatsJournal]
+) -> None:
+    writer = open_journal(nats_cluster, stream, journals)
+    for batch in range(20):
+        writer.append(accept(writer, *live(f"g{batch}"), score(f"s{batch}", f"g{batch}")))
+    other = open_journal(nats_cluster, stream, journals)
+    assert (other.epoch, other.last_seq) == (writer.epoch, writer.last_seq) == (writer.epoch, 80)
+    assert games_of(other) == games_of(writer)
+    assert other.find_publish("s7") == writer.find_publish("s7") is not None
+
+
+def test_a_new_stream_is_a_new_epoch(
+    nats_cluster: NatsCluster, stream: str, journals: list[NatsJournal]
+) -> None:
+    first = open_journal(nats_cluster, stream, journals)
+    first.append(accept(first, *live("g")))
+    epoch = first.epoch
+    asyncio.run(_delete_stream(nats_cluster, stream))
+    again = open_journal(nats_cluster, stream, journals)
+    assert again.epoch != epoch
+    assert again.last_seq == 0
+    assert again.games() == []
+
+
+async def _delete_stream(cluster: NatsCluster, stream: str) -> None:
+    nc = await nats.connect(cluster.urls)
+    js = nc.jetstream()
+    for name in (stream, f"KV_{stream}_GAMES", f"KV_{stream}_IDS"):
+        await js.delete_stream(name)
+    await nc.close()
+
+
+def test_two_writers_on_one_game_conflict_and_nothing_is_stored(
+    nats_cluster: NatsCluster, stream: str, journals: list[NatsJournal]
+) -> None:
+    a = open_journal(nats_cluster, stream, journals)
+    a.append(accept(a, *live("g"), *live("h")))
+    b = open_journal(nats_cluster, stream, journals)
+    from_a, from_b = accept(a, score("a1", "g")), accept(b, score("b1", "g"), score("b2", "h"))
+    assert from_a[0].seq == from_b[0].seq == 7  # both validated against the same state
+    a.append(from_a)
+    with pytest.raises(AppendConflict) as conflict:
+        b.append(from_b)
+    assert conflict.value.game_ids == ("g",)
+    assert a.frames(0, 100, None, 100)[-1][0] == 7 == a.last_seq
+    assert b.find_publish("b1") is None and b.find_publish("b2") is None
+    assert b.last_seq == 6  # it did not move: catching up is the caller's job
+    c = open_journal(nats_cluster, stream, journals)
+    assert c.last_seq == 7
+    assert c.frames(0, 100, None, 100) == a.frames(0, 100, None, 100)
+    with pytest.raises(AppendConflict) as other_game:
+        b.append(accept(b, score("b3", "h")))  # only the stream moved on, not h
+    assert other_game.value.game_ids == ()
+
+
+def test_a_publish_id_stored_by_one_node_is_refused_on_another(
+    nats_cluster: NatsCluster, stream: str, journals: list[NatsJournal]
+) -> None:
+    a = open_journal(nats_cluster, stream, journals)
+    a.append(accept(a, *live("g"), *live("h")))
+    first = accept(a, score("same-id", "g"))
+    a.append(first)
+    b = open_journal(nats_cluster, stream, journals)
+    assert b.find_publish("same-id") == stored(first[0])  # what a retry on b answers
+    racing = accept(b, score("other", "h"), score("same-id", "h"))  # b raced past its lookup
+    with pytest.raises(AppendConflict, match="publish ids"):
+        b.append(racing)
+    assert b.last_seq == a.last_seq == 7
+    assert b.find_publish("other") is None
+
+
+def test_an_opener_replays_what_the_checkpoint_missed(
+    nats_cluster: NatsCluster, stream: str, journals: list[NatsJournal]
+) -> None:
+    writer = open_journal(nats_cluster, stream, journals)
+    writer.append(accept(writer, *live("g")))
+    writer.append(accept(writer, score("s1", "g"), *live("h")))
+    asyncio.run(_rewind_checkpoint(nats_cluster, stream, through=2))  # as if it crashed
+    reader = open_journal(nats_cluster, stream, journals)
+    assert games_of(reader) == games_of(writer)
+    assert set(games_of(reader)) == {"g", "h"}
+    assert reader.find_publish("h-q1") == writer.find_publish("h-q1") is not None
+
+
+async def _rewind_checkpoint(cluster: NatsCluster, stream: str, through: int) -> None:
+    nc = await nats.connect(cluster.urls)
+    js = nc.jetstream()
+    kv = f"{stream}_GAMES"
+    await js.publish(f"$KV.{kv}.{stream_codec.THROUGH_KEY}", str(through).encode())
+    await js.purge_stream(f"KV_{kv}", subject=f"$KV.{kv}.h")
+    await js.purge_stream(f"KV_{stream}_IDS", subject=f"$KV.{stream}_IDS.h-q1")
+    await nc.close()
+
+
+def test_publishing_goes_on_when_the_stream_leader_is_killed(
+    nats_cluster: NatsCluster, stream: str, journals: list[NatsJournal]
+) -> None:
+    journal = open_journal(nats_cluster, stream, journals)
+    journal.append(accept(journal, *live("g")))
+    acked = []
+    leader_name = asyncio.run(_leader(nats_cluster, stream))
+    leader = next(s for s in nats_cluster.servers if s.name == leader_name)
+    try:
+        for i in range(30):
+            if i == 10:
+                leader.kill()
+            records = accept(journal, score(f"s{i}", "g", 1))
+            journal.append(records)
+            acked.append(records[0])
+        assert asyncio.run(_leader(nats_cluster, stream)) != leader_name
+    finally:
+        nats_cluster.restart(leader)
+    reader = open_journal(nats_cluster, stream, journals)
+    assert [r.pub_id for r in reader.game_events("g")][3:] == [r.pub_id for r in acked]
+    assert decode_event(reader.history("g", None, 1)[0]).state.home.score == 30  # type: ignore[union-attr]
+
+
+async def _leader(cluster: NatsCluster, stream: str) -> str:
+    nc = await nats.connect([s.url for s in cluster.servers if s.running])
+    info = await nc.jetstream().stream_info(stream)
+    await nc.close()
+    assert info.cluster is not None and info.cluster.leader is not None
+    return info.cluster.leader
+
+
+@pytest.mark.asyncio
+async def test_a_hub_publishes_on_the_stream_and_a_new_hub_resumes(
+    nats_cluster: NatsCluster, stream: str
+) -> None:
+    journal = await asyncio.to_thread(
+        NatsJournal.open, nats_cluster.urls, stream=stream, replicas=3
+    )
+    hub = Hub(journal)
+    hub.start()
+    for msg in live("g"):
+        await hub.publish(msg, "t")
+    acks = await asyncio.gather(*(hub.publish(score(f"s{i}", "g", 1), "t") for i in range(50)))
+    assert [a.seq for a in acks] == list(range(4, 54))
+    void = await hub.publish(
+        Publish("v", "g", "correction", {"target": acks[0].seq, "action": "void"}), "t"
+    )  # the refold worker process reads the game from the stream
+    assert void.state.home.score == 49  # type: ignore[union-attr]
+    retried = await hub.publish(score("s7", "g", 1), "t")
+    assert retried.seq == acks[7].seq
+    await hub.close()
+
+    again = Hub(await asyncio.to_thread(NatsJournal.open, nats_cluster.urls, stream=stream))
+    again.start()
+    assert again.epoch == hub.epoch
+    assert again.committed_seq == void.seq
+    assert again.committed["g"] == void.state
+    assert (await again.publish(score("s7", "g", 1), "t")).seq == acks[7].seq
+    after = await again.publish(score("s99", "g", 3), "t")
+    assert (after.seq, after.state.home.score) == (void.seq + 1, 52)  # type: ignore[union-attr]
+    await again.close()
