@@ -35,6 +35,7 @@ from nats.js.api import KeyValueConfig, StorageType, StreamConfig
 
 from broadcaster import stream_codec as codec
 from broadcaster.errors import AppendConflict, JournalError
+from broadcaster.nats_checkpoint import Checkpoint, GameMark
 from broadcaster.nats_link import TIMEOUT, Link, NatsFailure, seq_of
 from broadcaster.storage import Record, StoredGame
 
@@ -47,13 +48,6 @@ WRONG_LAST: Final = (10071, 10164)  # wrong last (subject) sequence
 DUPLICATE_IN_BATCH: Final = 10201
 
 
-@dataclass(slots=True)
-class _Game:
-    seq: int  # the stream seq of the game's last event (its subject's last sequence)
-    game_seq: int
-    state: bytes
-
-
 class NatsJournal:
     """An open stream journal. Create with ``NatsJournal.open(servers)``."""
 
@@ -63,9 +57,8 @@ class NatsJournal:
         self.prefix = stream_prefix(stream)
         self.epoch = epoch
         self.last_seq = 0
-        self._games: dict[str, _Game] = {}
-        self._games_kv = f"{stream}_GAMES"
-        self._ids_kv = f"{stream}_IDS"
+        self._games: dict[str, GameMark] = {}
+        self._checkpoint = Checkpoint(link, stream, lambda: self._games)
 
     # ------------------------------------------------------------------ open / close
 
@@ -85,19 +78,16 @@ class NatsJournal:
         return journal
 
     def close(self) -> None:
-        self._link.close()
+        """Write the checkpoint's queue (for up to 10 s), then disconnect."""
+        try:
+            if not self._link.run(self._checkpoint.flush(10), what="checkpoint", timeout=15):
+                log.warning("closing with the checkpoint behind; the next start replays more")
+        finally:
+            self._link.close()
 
     async def _load(self) -> None:
-        """Games from the checkpoint, then the events after it (written back in)."""
-        gkv = self._games_kv
-        entries = await self._link.scan(f"KV_{gkv}", [f"$KV.{gkv}.>"], last_per_subject=True)
-        through = 0
-        for msg in entries:
-            if msg.subject == f"$KV.{gkv}.{codec.THROUGH_KEY}":
-                through = int(msg.data)
-                continue
-            cp = codec.decode_checkpoint(msg.data)
-            self._games[cp.game_id] = _Game(cp.seq, cp.game_seq, bytes(cp.state))
+        """Games from the checkpoint, then the events after it (queued to be written in)."""
+        through, self._games = await self._checkpoint.load()
         info = await self._link.js.stream_info(self.stream)
         self.last_seq = info.state.last_seq
         later = await self._link.scan(
@@ -105,18 +95,18 @@ class NatsJournal:
         )
         records = [codec.decode_record(seq_of(m), m.data) for m in later]
         self._learn(records)
-        if records:
-            await self._checkpoint(records)
 
     def _learn(self, records: Sequence[Record]) -> None:
+        """Durable records: the games follow them, the checkpoint will."""
         for r in records:
-            self._games[r.game_id] = _Game(r.seq, r.game_seq, r.state or codec.state_of(r.frame))
+            self._games[r.game_id] = GameMark(r.seq, r.game_seq, r.state or codec.state_of(r.frame))
+        self._checkpoint.add(records)
 
     # ------------------------------------------------------------------ writing
 
     def append(self, records: Sequence[Record]) -> None:
-        """Store ``records`` atomically (``AppendConflict`` if another writer got there
-        first), then checkpoint them."""
+        """Store ``records`` atomically, or raise ``AppendConflict`` if another writer got
+        there first, ``JournalError`` if NATS stays away (nothing stored either way)."""
         if records:
             self._link.run(self._append(records), what="append", timeout=COMMIT_DEADLINE + 30)
 
@@ -126,10 +116,6 @@ class NatsJournal:
             await self._commit(chunk)
             self._learn(chunk)
             self.last_seq = chunk[-1].seq
-        try:
-            await self._checkpoint(records)
-        except NatsFailure as exc:  # durable already: the next opener replays them
-            log.warning("checkpoint after seq %d failed: %r", records[-1].seq, exc)
 
     async def _commit(self, chunk: Sequence[Record]) -> None:
         """One atomic batch; retried (safely: it expects the stream's last seq) until the
@@ -214,19 +200,6 @@ class NatsJournal:
             tuple(moved), f"another writer appended first ({why}); nothing stored"
         )
 
-    async def _checkpoint(self, records: Sequence[Record]) -> None:
-        """Index the publish ids, store the games' latest states, then advance ``=through``."""
-        js, gkv, ikv = self._link.js, self._games_kv, self._ids_kv
-        puts = [
-            js.publish(f"$KV.{ikv}.{codec.token(r.pub_id)}", str(r.seq).encode()) for r in records
-        ]
-        for game_id in dict.fromkeys(r.game_id for r in records):
-            g = self._games[game_id]
-            value = codec.encode_checkpoint(game_id, g.seq, g.game_seq, g.state)
-            puts.append(js.publish(f"$KV.{gkv}.{codec.token(game_id)}", value))
-        await asyncio.gather(*puts)
-        await js.publish(f"$KV.{gkv}.{codec.THROUGH_KEY}", str(records[-1].seq).encode())
-
     # ------------------------------------------------------------------ reading
 
     def games(self) -> list[StoredGame]:
@@ -238,12 +211,10 @@ class NatsJournal:
         return self._link.run(self._find_publish(pub_id), what="find a publish id")
 
     async def _find_publish(self, pub_id: str) -> Record | None:
-        js, ikv = self._link.js, self._ids_kv
-        try:
-            entry = await js.get_msg(f"KV_{ikv}", subject=f"$KV.{ikv}.{codec.token(pub_id)}")
-        except nats.js.errors.NotFoundError:
+        seq = await self._checkpoint.seq_of(pub_id)
+        if seq is None:
             return None
-        record = await self._get(int(entry.data or b"0"))
+        record = await self._get(seq)
         return record if record is not None and record.pub_id == pub_id else None
 
     async def _get(self, seq: int) -> Record | None:
@@ -330,7 +301,7 @@ async def _ensure(link: Link, stream: str, replicas: int) -> str:
         info = await js.stream_info(stream)
     except nats.js.errors.NotFoundError:
         info = await js.add_stream(config)  # the same config twice (a race) is not an error
-    for bucket in (f"{stream}_GAMES", f"{stream}_IDS"):
+    for bucket in Checkpoint.buckets_of(stream):
         try:
             await js.key_value(bucket)
         except nats.js.errors.BucketNotFoundError:

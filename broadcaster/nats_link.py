@@ -12,7 +12,6 @@ on NATS.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import threading
 from collections.abc import Coroutine, Sequence
@@ -63,10 +62,12 @@ class Link:
         future = asyncio.run_coroutine_threadsafe(coro, self.loop)
         try:
             return future.result(timeout)
-        except concurrent.futures.TimeoutError as exc:
-            future.cancel()
-            raise JournalError(f"NATS {self.servers}: {what} took over {timeout:.0f} s") from exc
-        except NatsFailure as exc:
+        except NatsFailure as exc:  # a TimeoutError is one too: ours or one inside
+            if not future.done():
+                future.cancel()
+                raise JournalError(
+                    f"NATS {self.servers}: {what} took over {timeout:.0f} s"
+                ) from exc
             raise JournalError(f"NATS {self.servers}: {what} failed: {exc!r}") from exc
 
     def close(self) -> None:

@@ -93,6 +93,7 @@ class NatsCluster:
     servers: list[NatsServer] = field(default_factory=list)
 
     def start(self, size: int = 3) -> NatsCluster:
+        self.root.mkdir(parents=True, exist_ok=True)
         self.servers = [NatsServer(f"n{i}", self.root / f"n{i}") for i in range(size)]
         for server in self.servers:
             server.routes = [s.cluster_port for s in self.servers if s is not server]
