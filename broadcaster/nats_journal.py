@@ -28,7 +28,7 @@ import uuid
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import nats.js.errors
 from nats.js.api import KeyValueConfig, StorageType, StreamConfig
@@ -120,40 +120,42 @@ class NatsJournal:
     async def _commit(self, chunk: Sequence[Record]) -> None:
         """One atomic batch; retried (safely: it expects the stream's last seq) until the
         deadline while NATS elects a leader or reconnects."""
-        nc, deadline = self._link.nc, time.monotonic() + COMMIT_DEADLINE
+        deadline, refusals = time.monotonic() + COMMIT_DEADLINE, 0
         while True:
-            batch, seen = uuid.uuid4().hex, set[str]()
             try:
-                for i, r in enumerate(chunk, 1):
-                    headers = {"Nats-Msg-Id": r.pub_id, "Nats-Batch-Id": batch,
-                               "Nats-Batch-Sequence": str(i)}  # fmt: skip
-                    if i == 1:
-                        headers["Nats-Expected-Last-Sequence"] = str(r.seq - 1)
-                    if r.game_id not in seen:
-                        seen.add(r.game_id)
-                        known = self._games.get(r.game_id)
-                        headers["Nats-Expected-Last-Subject-Sequence"] = str(
-                            known.seq if known else 0
-                        )
-                    subject, payload = codec.subject(self.prefix, r.game_id), codec.encode_record(r)
-                    if i < len(chunk):
-                        await nc.publish(subject, payload, headers=headers)
-                        continue
-                    headers["Nats-Batch-Commit"] = "1"
-                    reply = await nc.request(subject, payload, timeout=TIMEOUT, headers=headers)
-                answer = json.loads(reply.data)
+                answer = await self._send(chunk)
+                error = answer.get("error")
             except NatsFailure as exc:
-                if await self._stored(chunk):
-                    return
                 error = f"no answer: {exc!r}"
-            else:
-                if "error" not in answer:
-                    return
-                await self._refuse(chunk, answer["error"])
-                error = str(answer["error"])
-            if time.monotonic() > deadline:
+            if error is None or await self._stored(chunk):  # a late answer to an earlier try
+                return
+            if isinstance(error, dict):
+                await self._refuse(chunk, error)
+                refusals += error.get("code") == 400
+            if time.monotonic() > deadline or refusals >= 3:
                 raise JournalError(f"NATS stream {self.stream}: append failed: {error}")
             await asyncio.sleep(0.1)  # an election or a reconnect is under way
+
+    async def _send(self, chunk: Sequence[Record]) -> dict[str, Any]:
+        """Publish ``chunk`` as one atomic batch; the stream's answer to its commit."""
+        nc, batch, seen = self._link.nc, uuid.uuid4().hex, set[str]()
+        for i, r in enumerate(chunk, 1):
+            headers = {"Nats-Msg-Id": r.pub_id, "Nats-Batch-Id": batch,
+                       "Nats-Batch-Sequence": str(i)}  # fmt: skip
+            if i == 1:
+                headers["Nats-Expected-Last-Sequence"] = str(r.seq - 1)
+            if r.game_id not in seen:  # later ones are behind it in the same batch
+                seen.add(r.game_id)
+                known = self._games.get(r.game_id)
+                headers["Nats-Expected-Last-Subject-Sequence"] = str(known.seq if known else 0)
+            subject, payload = codec.subject(self.prefix, r.game_id), codec.encode_record(r)
+            if i < len(chunk):
+                await nc.publish(subject, payload, headers=headers)
+            else:
+                headers["Nats-Batch-Commit"] = "1"
+                reply = await nc.request(subject, payload, timeout=TIMEOUT, headers=headers)
+        answer: dict[str, Any] = json.loads(reply.data)
+        return answer
 
     async def _stored(self, chunk: Sequence[Record]) -> bool:
         """Did an unanswered batch get stored? (It is stored whole or not at all.)"""
@@ -162,7 +164,7 @@ class NatsJournal:
         except nats.js.errors.NotFoundError:
             return False
         except NatsFailure:
-            return False  # cannot tell yet: the retry's expected last seq decides
+            return False  # cannot tell yet: the retry's expected last sequence decides
         if (
             msg.data is not None
             and codec.decode_record(chunk[-1].seq, msg.data).pub_id == chunk[-1].pub_id
@@ -170,8 +172,9 @@ class NatsJournal:
             return True
         raise await self._conflict(chunk, "the stream moved on")
 
-    async def _refuse(self, chunk: Sequence[Record], error: dict[str, object]) -> None:
-        """Raise for an answer that a retry cannot change."""
+    async def _refuse(self, chunk: Sequence[Record], error: dict[str, Any]) -> None:
+        """Raise for an answer that a retry cannot change (anything else is retried: a
+        leader election, a batch cut by a reconnect; a 400 three times at most)."""
         code = error.get("err_code")
         if code in WRONG_LAST:
             raise await self._conflict(chunk, str(error.get("description")))
@@ -180,8 +183,6 @@ class NatsJournal:
                 tuple(dict.fromkeys(r.game_id for r in chunk)),
                 "another writer already stored one of these publish ids",
             )
-        if error.get("code") == 400:
-            raise JournalError(f"NATS stream {self.stream} refused the append: {error}")
 
     async def _conflict(self, chunk: Sequence[Record], why: str) -> AppendConflict:
         moved = []
@@ -277,6 +278,12 @@ class NatsSource:
 
 
 _links: dict[tuple[str, ...], Link] = {}  # per process: the refold worker's connections
+
+
+def close_sources() -> None:
+    """Close this process's ``NatsSource`` connections (a worker's die with it)."""
+    while _links:
+        _links.popitem()[1].close()
 
 
 def stream_prefix(stream: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import uuid
 from collections.abc import Coroutine, Sequence
 from typing import Any, Final, TypeVar
 
@@ -28,6 +29,7 @@ from broadcaster.errors import JournalError
 T = TypeVar("T")
 TIMEOUT: Final = 5.0  # one request to NATS
 FETCH: Final = 1000  # messages per pull from a reading consumer
+PLACEMENT_TRIES: Final = 40  # (2/3)**40: once in 10 million reads on three servers
 
 NatsFailure = (nats.errors.Error, asyncio.TimeoutError, OSError)
 
@@ -109,13 +111,29 @@ class Link:
             num_replicas=1,
             inactive_threshold=60.0,
         )
-        sub = await self.js.pull_subscribe(filters[0], stream=stream, config=config)
+        name = await self._on_leader(stream, config)
+        sub = await self.js.pull_subscribe_bind(stream=stream, name=name)
         try:
             return await _drain(sub, stop, limit)
         finally:
             await sub.unsubscribe()
             with contextlib.suppress(*NatsFailure):  # its inactive threshold removes it anyway
-                await self.js.delete_consumer(stream, sub._consumer)
+                await self.js.delete_consumer(stream, name)
+
+    async def _on_leader(self, stream: str, config: ConsumerConfig) -> str:
+        """Create a reading consumer on the stream's leader. A follower may not have every
+        acked event yet, and a consumer counts what is pending on its own replica, so a
+        read there can end early. NATS puts a one-replica consumer on any of the stream's
+        servers, so try again until it lands on the leader."""
+        info = await self.js.stream_info(stream)
+        leader = info.cluster.leader if info.cluster is not None else None
+        for _ in range(PLACEMENT_TRIES):
+            config.name = uuid.uuid4().hex
+            placed = await self.js.add_consumer(stream, config)
+            if leader is None or placed.cluster is None or placed.cluster.leader == leader:
+                return config.name
+            await self.js.delete_consumer(stream, config.name)
+        raise JournalError(f"NATS stream {stream}: no reader on its leader {leader}")
 
 
 async def _drain(sub: Any, stop: int | None, limit: int | None) -> list[Msg]:
