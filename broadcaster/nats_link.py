@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 import uuid
 from collections.abc import Coroutine, Sequence
@@ -27,8 +28,10 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from broadcaster.errors import JournalError
 
 T = TypeVar("T")
+log = logging.getLogger("broadcaster.nats")
 TIMEOUT: Final = 5.0  # one request to NATS
 FETCH: Final = 1000  # messages per pull from a reading consumer
+CONNECT_TRIES: Final = 2  # per server, before a start fails
 PLACEMENT_TRIES: Final = 40  # (2/3)**40: once in 10 million reads on three servers
 
 NatsFailure = (nats.errors.Error, asyncio.TimeoutError, OSError)
@@ -48,14 +51,17 @@ class Link:
                     servers=self.servers,
                     connect_timeout=2,
                     reconnect_time_wait=0.2,
-                    max_reconnect_attempts=-1,  # after the first connect: forever
-                    allow_reconnect=True,
+                    max_reconnect_attempts=CONNECT_TRIES,  # the first connect gives up
+                    error_cb=_error,
+                    disconnected_cb=_disconnected,
+                    reconnected_cb=_reconnected,
                 ),
                 what="connect",
             )
         except JournalError:
             self._stop_loop()
             raise
+        self.nc.options["max_reconnect_attempts"] = -1  # once connected: reconnect forever
         self.js = self.nc.jetstream(timeout=TIMEOUT)
 
     def run(self, coro: Coroutine[Any, Any, T], *, what: str, timeout: float = 30.0) -> T:
@@ -151,6 +157,18 @@ async def _drain(sub: Any, stop: int | None, limit: int | None) -> list[Msg]:
             if limit is not None and len(out) >= limit:
                 return out
     return out
+
+
+async def _error(exc: Exception) -> None:
+    log.warning("NATS: %r", exc)
+
+
+async def _disconnected() -> None:
+    log.warning("NATS: disconnected; reconnecting")
+
+
+async def _reconnected() -> None:
+    log.warning("NATS: reconnected")
 
 
 def seq_of(msg: Msg) -> int:

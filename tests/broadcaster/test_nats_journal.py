@@ -6,11 +6,13 @@ import asyncio
 import dataclasses
 import itertools
 from collections.abc import Iterator
+from pathlib import Path
 
 import nats
 import pytest
 
 from broadcaster import stream_codec
+from broadcaster.cli import main
 from broadcaster.core import Core
 from broadcaster.errors import AppendConflict
 from broadcaster.hub import Hub
@@ -19,7 +21,17 @@ from broadcaster.protocol import GameState, Publish, decode_event, decode_state
 from broadcaster.sports import SPORTS
 from broadcaster.storage import Record
 from tests.helpers.nats import NatsCluster
-from tests.helpers.ws import basketball_game
+from tests.helpers.proc import TOKEN, BroadcasterProcess
+from tests.helpers.ws import (
+    basketball_game,
+    live_game,
+    open_feed,
+    open_publisher,
+    pub,
+    publish,
+    recv,
+    send,
+)
 
 _names = itertools.count()
 
@@ -268,3 +280,63 @@ async def test_a_hub_publishes_on_the_stream_and_a_new_hub_resumes(
     after = await again.publish(score("s99", "g", 3), "t")
     assert (after.seq, after.state.home.score) == (void.seq + 1, 52)  # type: ignore[union-attr]
     await again.close()
+
+
+@pytest.mark.asyncio
+async def test_broadcaster_nodes_on_the_stream_lose_nothing_acked_in_a_kill_9(
+    nats_cluster: NatsCluster, stream: str, tmp_path: Path
+) -> None:
+    """``broadcaster serve --journal``: one node killed mid-stream, another node on the same
+    stream takes over with every acked event, the same epoch and seqs."""
+    urls = ",".join(nats_cluster.urls)
+    extra = ["--replicas", "3", "--publish-rate", "100000", "--token-rate", "100000"]
+    first = BroadcasterProcess(tmp_path / "a" / "j", journal=urls, extra=extra)
+    second = BroadcasterProcess(tmp_path / "b" / "j", journal=urls, extra=extra)
+    first.start()
+    try:
+        ws = await open_publisher(first.publish, TOKEN)
+        await live_game(ws, "g1")
+        for i in range(300):  # many in flight: some acked, some maybe not when we kill
+            await send(ws, pub("g1", "score", {"team": "home", "points": 1}, id=f"s{i}"))
+        acked = [await recv(ws) for _ in range(150)]
+        assert all(a["type"] == "ack" for a in acked)
+        first.kill()
+        await ws.close()
+        second.start()
+        assert second.epoch == first.epoch
+        assert second.seq >= acked[-1]["seq"]
+        ws2 = await open_publisher(second.publish, TOKEN)
+        for a in acked:  # retrying acked ids on the other node returns the same acks
+            assert await publish(ws2, "g1", "score", {"team": "home", "points": 1}, id=a["id"]) == a
+        for i in range(300):  # retrying everything counts each score exactly once
+            await send(ws2, pub("g1", "score", {"team": "home", "points": 1}, id=f"s{i}"))
+        replies = [await recv(ws2) for _ in range(300)]
+        assert replies[-1]["state"]["home"]["score"] == 300
+        assert [r["seq"] for r in replies] == list(range(4, 304))
+        feed, _ = await open_feed(second.feed)
+        await send(feed, {"type": "subscribe", "resume": {"epoch": first.epoch, "seq": 0}})
+        assert [(await recv(feed))["seq"] for _ in range(303)] == list(range(1, 304))
+        for w in (ws2, feed):
+            await w.close()
+    finally:
+        first.stop()
+        second.stop()
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["--journal", "http://127.0.0.1:4222"], "wants nats://HOST:PORT"),
+        (["--journal", " , "], "wants nats://HOST:PORT"),
+        (["--journal", "nats://127.0.0.1:4222", "--db", "x.sqlite3"], "exclude each other"),
+        (["--journal", "nats://127.0.0.1:1"], "connect failed"),
+    ],
+)
+def test_a_bad_journal_option_is_a_clear_error(
+    args: list[str], error: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    monkeypatch.setenv("SCORECAST_TOKEN", TOKEN)
+    assert main(["serve", "--port", "0", "--tokens", str(tmp_path / "t.json"), *args]) == 2
+    assert error in capsys.readouterr().err
+    assert not (tmp_path / "x.sqlite3").exists()
