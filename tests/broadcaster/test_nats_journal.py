@@ -20,18 +20,10 @@ from broadcaster.nats_journal import NatsJournal, close_sources
 from broadcaster.protocol import GameState, Publish, decode_event, decode_state
 from broadcaster.sports import SPORTS
 from broadcaster.storage import Record
+from tests.helpers.crash import nothing_acked_is_lost, publish_then_kill
 from tests.helpers.nats import NatsCluster
 from tests.helpers.proc import TOKEN, BroadcasterProcess
-from tests.helpers.ws import (
-    basketball_game,
-    live_game,
-    open_feed,
-    open_publisher,
-    pub,
-    publish,
-    recv,
-    send,
-)
+from tests.helpers.ws import basketball_game
 
 _names = itertools.count()
 
@@ -294,30 +286,11 @@ async def test_broadcaster_nodes_on_the_stream_lose_nothing_acked_in_a_kill_9(
     second = BroadcasterProcess(tmp_path / "b" / "j", journal=urls, extra=extra)
     first.start()
     try:
-        ws = await open_publisher(first.publish, TOKEN)
-        await live_game(ws, "g1")
-        for i in range(300):  # many in flight: some acked, some maybe not when we kill
-            await send(ws, pub("g1", "score", {"team": "home", "points": 1}, id=f"s{i}"))
-        acked = [await recv(ws) for _ in range(150)]
-        assert all(a["type"] == "ack" for a in acked)
-        first.kill()
-        await ws.close()
+        acked = await publish_then_kill(first)
         second.start()
         assert second.epoch == first.epoch
         assert second.seq >= acked[-1]["seq"]
-        ws2 = await open_publisher(second.publish, TOKEN)
-        for a in acked:  # retrying acked ids on the other node returns the same acks
-            assert await publish(ws2, "g1", "score", {"team": "home", "points": 1}, id=a["id"]) == a
-        for i in range(300):  # retrying everything counts each score exactly once
-            await send(ws2, pub("g1", "score", {"team": "home", "points": 1}, id=f"s{i}"))
-        replies = [await recv(ws2) for _ in range(300)]
-        assert replies[-1]["state"]["home"]["score"] == 300
-        assert [r["seq"] for r in replies] == list(range(4, 304))
-        feed, _ = await open_feed(second.feed)
-        await send(feed, {"type": "subscribe", "resume": {"epoch": first.epoch, "seq": 0}})
-        assert [(await recv(feed))["seq"] for _ in range(303)] == list(range(1, 304))
-        for w in (ws2, feed):
-            await w.close()
+        await nothing_acked_is_lost(second, acked)
     finally:
         first.stop()
         second.stop()
