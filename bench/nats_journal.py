@@ -2,8 +2,9 @@
 
 Measures, with the hub's own records (made by the pure ``Core``):
 - append → durable: one event per append (a lone publish), and 500-event group commits;
-- a node's start (``open``) with 100,000 events: from the key-value checkpoint, and with
-  the checkpoint rewound to 0 (a replay of every event), against SQLite's ``Journal.open``.
+- a node's start (``open``) with 100,000 events: normally (each game from its last event,
+  read per subject), and with the publish-id index's ``=through`` rewound to 0 (every
+  event read again to index its id: the worst crash), against SQLite's ``Journal.open``.
 
     .venv/bin/python bench/nats_journal.py [--events 100000] [--games 100] [--replicas 3]
 """
@@ -81,13 +82,13 @@ def timed_open(opener: object) -> float:
     t = time.perf_counter()
     journal = opener()  # type: ignore[operator]
     took = time.perf_counter() - t
-    journal.close()  # not timed: it waits for the checkpoint written behind
+    journal.close()  # not timed: it waits for the ids indexed behind
     return took
 
 
 async def rewind(urls: list[str], stream: str) -> None:
     nc = await nats.connect(urls)
-    await nc.jetstream().publish(f"$KV.{stream}_GAMES.{stream_codec.THROUGH_KEY}", b"0")
+    await nc.jetstream().publish(f"$KV.{stream}_IDS.{stream_codec.THROUGH_KEY}", b"0")
     await nc.close()
 
 
@@ -136,12 +137,12 @@ def run(args: argparse.Namespace, cluster: NatsCluster, tmp: Path) -> None:
     nj.close()
     sq.close()
     opens = [timed_open(lambda: NatsJournal.open(urls, stream="BENCH")) for _ in range(3)]
-    print(f"open with {last} events, from the checkpoint: {min(opens):.2f} s (min of 3)")
+    print(f"open with {last} events in {args.games} games: {min(opens):.2f} s (min of 3)")
     replays = []
     for _ in range(2):
         asyncio.run(rewind(urls, "BENCH"))
         replays.append(timed_open(lambda: NatsJournal.open(urls, stream="BENCH")))
-    print(f"open with {last} events, checkpoint rewound (replay all): {min(replays):.2f} s")
+    print(f"open with {last} events, id index rewound (read all): {min(replays):.2f} s")
     sqlite = [timed_open(lambda: sqlite_open(tmp / "j.sqlite3")) for _ in range(3)]
     print(f"SQLite Journal.open + games() with {last} events: {min(sqlite):.2f} s (min of 3)")
 

@@ -10,12 +10,13 @@ message expects that game's subject's last sequence: if another writer got there
 first, nothing is stored and ``AppendConflict`` names the games that moved. Each
 message's ``Nats-Msg-Id`` is its publish id (JetStream refuses a duplicate).
 
-Two key-value buckets make a start quick and idempotency unbounded: ``<stream>_GAMES``
-keeps each game's latest state (the checkpoint) and the seq every event up to
-which is in the buckets (``=through``); ``<stream>_IDS`` maps each publish id to
-its seq. The writer fills both after each append; an opener reads them and
-replays only the events after ``=through`` (and writes them in), so a crash
-between an append and its checkpoint loses nothing.
+A node starts from each game's last event, which the stream keeps per subject
+(a consumer delivering the last message of every subject): an exact checkpoint
+of every game's state, with no second write and no replay. Publish ids older
+than JetStream's de-duplication window are found in a key-value bucket
+(``nats_ids.py``), so a retried id is answered however old it is.
+
+Why a loop in a thread: see ``nats_link.py``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -35,7 +36,7 @@ from nats.js.api import KeyValueConfig, StorageType, StreamConfig
 
 from broadcaster import stream_codec as codec
 from broadcaster.errors import AppendConflict, JournalError
-from broadcaster.nats_checkpoint import Checkpoint, GameMark
+from broadcaster.nats_ids import IdIndex, bucket_of
 from broadcaster.nats_link import TIMEOUT, Link, NatsFailure, seq_of
 from broadcaster.storage import Record, StoredGame
 
@@ -48,6 +49,13 @@ WRONG_LAST: Final = (10071, 10164)  # wrong last (subject) sequence
 DUPLICATE_IN_BATCH: Final = 10201
 
 
+@dataclass(slots=True)
+class GameMark:
+    seq: int  # the stream seq of the game's last event (its subject's last sequence)
+    game_seq: int
+    state: bytes
+
+
 class NatsJournal:
     """An open stream journal. Create with ``NatsJournal.open(servers)``."""
 
@@ -58,7 +66,7 @@ class NatsJournal:
         self.epoch = epoch
         self.last_seq = 0
         self._games: dict[str, GameMark] = {}
-        self._checkpoint = Checkpoint(link, stream, lambda: self._games)
+        self._ids = IdIndex(link, stream)
 
     # ------------------------------------------------------------------ open / close
 
@@ -66,7 +74,7 @@ class NatsJournal:
     def open(
         cls, servers: Sequence[str], *, stream: str = STREAM, replicas: int = 1
     ) -> NatsJournal:
-        """Connect, create the stream and buckets if missing, load the games."""
+        """Connect, create the stream and its bucket if missing, load the games."""
         link = Link(servers)
         try:
             created = link.run(_ensure(link, stream, replicas), what="create the stream")
@@ -78,29 +86,46 @@ class NatsJournal:
         return journal
 
     def close(self) -> None:
-        """Write the checkpoint's queue (for up to 10 s), then disconnect."""
+        """Write the publish ids still queued (for up to 10 s), then disconnect."""
         try:
-            if not self._link.run(self._checkpoint.flush(10), what="checkpoint", timeout=15):
-                log.warning("closing with the checkpoint behind; the next start replays more")
+            if not self._link.run(self._ids.flush(10), what="index publish ids", timeout=15):
+                log.warning("closing with publish ids unindexed; the next start indexes them")
         finally:
             self._link.close()
 
     async def _load(self) -> None:
-        """Games from the checkpoint, then the events after it (queued to be written in)."""
-        through, self._games = await self._checkpoint.load()
+        """Each game from its last event (the stream keeps it per subject: a checkpoint
+        that is always exact), then the ids the index missed (a writer's crash)."""
         info = await self._link.js.stream_info(self.stream)
         self.last_seq = info.state.last_seq
-        later = await self._link.scan(
-            self.stream, [f"{self.prefix}.>"], through + 1, stop=self.last_seq
+        lasts = await self._link.scan(
+            self.stream, [f"{self.prefix}.>"], stop=self.last_seq, last_per_subject=True
         )
-        records = [codec.decode_record(seq_of(m), m.data) for m in later]
-        self._learn(records)
+        self._follow(codec.decode_record(seq_of(m), m.data) for m in lasts)
+        self._ids.add(await self._read_after(await self._ids.through(), self.last_seq))
 
-    def _learn(self, records: Sequence[Record]) -> None:
-        """Durable records: the games follow them, the checkpoint will."""
+    async def _read_after(self, seq: int, upto: int) -> list[Record]:
+        later = await self._link.scan(self.stream, [f"{self.prefix}.>"], seq + 1, stop=upto)
+        return [codec.decode_record(seq_of(m), m.data) for m in later]
+
+    def _follow(self, records: Iterable[Record]) -> None:
         for r in records:
             self._games[r.game_id] = GameMark(r.seq, r.game_seq, r.state or codec.state_of(r.frame))
-        self._checkpoint.add(records)
+
+    def catch_up(self) -> list[Record]:
+        """The events other writers appended after ``last_seq``, oldest first; ``games``
+        and ``last_seq`` follow them. What a node does after ``AppendConflict``: feed
+        them to its core, then validate again."""
+        return self._link.run(self._catch_up(), what="catch up")
+
+    async def _catch_up(self) -> list[Record]:
+        info = await self._link.js.stream_info(self.stream)
+        records = await self._read_after(self.last_seq, info.state.last_seq)
+        self._follow(records)
+        self._ids.add(records)  # so this node's =through never claims ids it did not put
+        if records:
+            self.last_seq = records[-1].seq
+        return records
 
     # ------------------------------------------------------------------ writing
 
@@ -114,7 +139,8 @@ class NatsJournal:
         for start in range(0, len(records), MAX_BATCH):  # atomic per MAX_BATCH events
             chunk = records[start : start + MAX_BATCH]
             await self._commit(chunk)
-            self._learn(chunk)
+            self._follow(chunk)
+            self._ids.add(chunk)
             self.last_seq = chunk[-1].seq
 
     async def _commit(self, chunk: Sequence[Record]) -> None:
@@ -212,7 +238,7 @@ class NatsJournal:
         return self._link.run(self._find_publish(pub_id), what="find a publish id")
 
     async def _find_publish(self, pub_id: str) -> Record | None:
-        seq = await self._checkpoint.seq_of(pub_id)
+        seq = await self._ids.seq_of(pub_id)
         if seq is None:
             return None
         record = await self._get(seq)
@@ -308,11 +334,11 @@ async def _ensure(link: Link, stream: str, replicas: int) -> str:
         info = await js.stream_info(stream)
     except nats.js.errors.NotFoundError:
         info = await js.add_stream(config)  # the same config twice (a race) is not an error
-    for bucket in Checkpoint.buckets_of(stream):
-        try:
-            await js.key_value(bucket)
-        except nats.js.errors.BucketNotFoundError:
-            await js.create_key_value(KeyValueConfig(bucket=bucket, history=1, replicas=replicas))
+    try:
+        await js.key_value(bucket_of(stream))
+    except nats.js.errors.BucketNotFoundError:
+        ids = KeyValueConfig(bucket=bucket_of(stream), history=1, replicas=replicas)
+        await js.create_key_value(ids)
     if info.created is None:
         raise JournalError(f"NATS stream {stream} has no creation time")
     return info.created.isoformat()

@@ -42,6 +42,7 @@ class Link:
 
     def __init__(self, servers: Sequence[str]) -> None:
         self.servers = list(servers)
+        self._closing = False
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="nats", daemon=True)
         self._thread.start()
@@ -53,7 +54,7 @@ class Link:
                     reconnect_time_wait=0.2,
                     max_reconnect_attempts=CONNECT_TRIES,  # the first connect gives up
                     error_cb=_error,
-                    disconnected_cb=_disconnected,
+                    disconnected_cb=self._disconnected,
                     reconnected_cb=_reconnected,
                 ),
                 what="connect",
@@ -79,10 +80,15 @@ class Link:
             raise JournalError(f"NATS {self.servers}: {what} failed: {exc!r}") from exc
 
     def close(self) -> None:
+        self._closing = True
         try:
             self.run(self.nc.close(), what="close", timeout=10)
         finally:
             self._stop_loop()
+
+    async def _disconnected(self) -> None:
+        if not self._closing:
+            log.warning("NATS: disconnected; reconnecting")
 
     def _stop_loop(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -161,10 +167,6 @@ async def _drain(sub: Any, stop: int | None, limit: int | None) -> list[Msg]:
 
 async def _error(exc: Exception) -> None:
     log.warning("NATS: %r", exc)
-
-
-async def _disconnected() -> None:
-    log.warning("NATS: disconnected; reconnecting")
 
 
 async def _reconnected() -> None:

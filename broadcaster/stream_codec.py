@@ -21,7 +21,7 @@ import msgspec
 from broadcaster.storage import Record
 
 _PLAIN: Final = re.compile(r"[A-Za-z0-9_-]+")
-THROUGH_KEY: Final = "=through"  # checkpoint: every event up to this seq is in the buckets
+THROUGH_KEY: Final = "=through"  # the ids bucket's key: every event up to it is in
 
 
 class Stored(msgspec.Struct, array_like=True):
@@ -37,22 +37,12 @@ class Stored(msgspec.Struct, array_like=True):
     frame: msgspec.Raw  # the whole event message, JSON, state included
 
 
-class Checkpoint(msgspec.Struct, array_like=True):
-    """A game's latest state in the key-value bucket, and the seq it is as of."""
-
-    game_id: str
-    seq: int
-    game_seq: int
-    state: msgspec.Raw
-
-
 class _FrameState(msgspec.Struct):
     state: msgspec.Raw
 
 
 _encode = msgspec.json.Encoder().encode
 _decode_stored = msgspec.json.Decoder(Stored).decode
-_decode_checkpoint = msgspec.json.Decoder(Checkpoint).decode
 _decode_frame_state = msgspec.json.Decoder(_FrameState).decode
 
 
@@ -88,14 +78,6 @@ def decode_record(seq: int, payload: bytes) -> Record:
 def state_of(frame: bytes) -> bytes:
     """The game's state after an event, as JSON, cut out of the event's frame."""
     return bytes(_decode_frame_state(frame).state)
-
-
-def encode_checkpoint(game_id: str, seq: int, game_seq: int, state: bytes) -> bytes:
-    return _encode(Checkpoint(game_id, seq, game_seq, msgspec.Raw(state)))
-
-
-def decode_checkpoint(payload: bytes) -> Checkpoint:
-    return _decode_checkpoint(payload)
 
 
 def epoch_of(stream: str, created: str) -> str:

@@ -142,7 +142,7 @@ def test_a_new_stream_is_a_new_epoch(
 async def _delete_stream(cluster: NatsCluster, stream: str) -> None:
     nc = await nats.connect(cluster.urls)
     js = nc.jetstream()
-    for name in (stream, f"KV_{stream}_GAMES", f"KV_{stream}_IDS"):
+    for name in (stream, f"KV_{stream}_IDS"):
         await js.delete_stream(name)
     await nc.close()
 
@@ -186,29 +186,50 @@ def test_a_publish_id_stored_by_one_node_is_refused_on_another(
     assert b.find_publish("other") is None
 
 
-def test_an_opener_replays_what_the_checkpoint_missed(
+def test_an_opener_indexes_the_ids_a_crashed_writer_did_not(
     nats_cluster: NatsCluster, stream: str, journals: list[NatsJournal]
 ) -> None:
     writer = NatsJournal.open(nats_cluster.urls, stream=stream, replicas=3)
     writer.append(accept(writer, *live("g")))
     writer.append(accept(writer, score("s1", "g"), *live("h")))
     expected, h_q1 = games_of(writer), writer.find_publish("h-q1")
-    writer.close()  # its checkpoint written; now lose its end, as if it had crashed
-    asyncio.run(_rewind_checkpoint(nats_cluster, stream, through=2))
+    writer.close()  # its ids indexed; now lose the end of the index, as in a crash
+    asyncio.run(_forget_ids(nats_cluster, stream, "h-q1", through=2))
     reader = open_journal(nats_cluster, stream, journals)
     assert games_of(reader) == expected
     assert set(expected) == {"g", "h"}
     assert reader.find_publish("h-q1") == h_q1 is not None
+    reader.close()
+    journals.remove(reader)
+    again = open_journal(nats_cluster, stream, journals)  # indexed for good by the reader
+    assert again.find_publish("h-q1") == h_q1
 
 
-async def _rewind_checkpoint(cluster: NatsCluster, stream: str, through: int) -> None:
+async def _forget_ids(cluster: NatsCluster, stream: str, pub_id: str, through: int) -> None:
     nc = await nats.connect(cluster.urls)
     js = nc.jetstream()
-    kv = f"{stream}_GAMES"
+    kv = f"{stream}_IDS"
+    await js.purge_stream(f"KV_{kv}", subject=f"$KV.{kv}.{pub_id}")
     await js.publish(f"$KV.{kv}.{stream_codec.THROUGH_KEY}", str(through).encode())
-    await js.purge_stream(f"KV_{kv}", subject=f"$KV.{kv}.h")
-    await js.purge_stream(f"KV_{stream}_IDS", subject=f"$KV.{stream}_IDS.h-q1")
     await nc.close()
+
+
+def test_a_node_catches_up_after_a_conflict_and_appends(
+    nats_cluster: NatsCluster, stream: str, journals: list[NatsJournal]
+) -> None:
+    a = open_journal(nats_cluster, stream, journals)
+    a.append(accept(a, *live("g")))
+    b = open_journal(nats_cluster, stream, journals)
+    a.append(accept(a, score("a1", "g"), score("a2", "g")))
+    with pytest.raises(AppendConflict):
+        b.append(accept(b, score("b1", "g")))
+    assert [r.pub_id for r in b.catch_up()] == ["a1", "a2"]
+    assert (b.last_seq, games_of(b)) == (a.last_seq, games_of(a))
+    again = accept(b, score("b1", "g"))  # validated again, on the caught-up state
+    b.append(again)
+    assert again[0].seq == 6
+    assert decode_state(b.games()[0].state).home.score == 6  # type: ignore[union-attr]
+    assert b.catch_up() == []
 
 
 def test_publishing_goes_on_when_the_stream_leader_is_killed(
