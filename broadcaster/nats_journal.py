@@ -22,6 +22,7 @@ Why a loop in a thread: see ``nats_link.py``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -131,14 +132,23 @@ class NatsJournal:
 
     def append(self, records: Sequence[Record]) -> None:
         """Store ``records`` atomically, or raise ``AppendConflict`` if another writer got
-        there first, ``JournalError`` if NATS stays away (nothing stored either way)."""
+        there first, ``JournalError`` if NATS stays away (nothing stored either way).
+
+        After a conflict the journal has caught up (``games``, ``last_seq``: the stream's),
+        so a hub that reloads from it, as after any failed write, validates the refused
+        publishes' retries against the current state."""
         if records:
             self._link.run(self._append(records), what="append", timeout=COMMIT_DEADLINE + 30)
 
     async def _append(self, records: Sequence[Record]) -> None:
         for start in range(0, len(records), MAX_BATCH):  # atomic per MAX_BATCH events
             chunk = records[start : start + MAX_BATCH]
-            await self._commit(chunk)
+            try:
+                await self._commit(chunk)
+            except AppendConflict:
+                with contextlib.suppress(*NatsFailure):  # else the next conflict catches up
+                    await self._catch_up()
+                raise
             self._follow(chunk)
             self._ids.add(chunk)
             self.last_seq = chunk[-1].seq
