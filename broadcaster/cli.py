@@ -24,6 +24,7 @@ from broadcaster.hub import Hub
 from broadcaster.journal import Journal
 from broadcaster.logs import setup_logging
 from broadcaster.server import Broadcaster, Config, Limits
+from broadcaster.storage import JournalBackend
 
 TOKEN_ENV = "SCORECAST_TOKEN"
 FEED_TOKEN_ENV = "SCORECAST_FEED_TOKEN"
@@ -74,6 +75,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     s.add_argument("--db", type=Path, help=f"journal file (default: {default_journal()})")
+    s.add_argument(
+        "--journal",
+        metavar="nats://HOST:PORT[,...]",
+        help="the journal on a NATS JetStream cluster instead of a file (docs/scaling.md)",
+    )
+    s.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        choices=range(1, 6),
+        metavar="N",
+        help="copies of a new NATS stream (3 on a three-server cluster; default 1)",
+    )
     s.add_argument(
         "--token-file", help=f"file holding an unnamed publish token (else ${TOKEN_ENV})"
     )
@@ -224,12 +238,30 @@ def _quiet_accept_errors(loop: asyncio.AbstractEventLoop, context: dict[str, Any
 EXIT_FAULT = 70  # EX_SOFTWARE: the core died; a supervisor should restart the process
 
 
-async def serve(config: Config, db: Path) -> int:
+def open_journal(args: argparse.Namespace) -> tuple[JournalBackend, str]:
+    """The journal ``serve`` runs on, and how the ready line names it: the SQLite file
+    (``--db``, the default) or a NATS JetStream stream (``--journal``)."""
+    if args.journal is None:
+        db = args.db or default_journal()
+        return Journal.open(db), str(db)
+    if args.db is not None:
+        raise LocalError("--db and --journal exclude each other: one journal per node")
+    servers = [url.strip() for url in args.journal.split(",") if url.strip()]
+    bad = [url for url in servers if not url.startswith(("nats://", "tls://"))]
+    if not servers or bad:
+        raise LocalError(f"--journal wants nats://HOST:PORT[,nats://HOST:PORT…], not {bad}")
+    try:
+        from broadcaster.nats_journal import NatsJournal
+    except ImportError as exc:
+        raise LocalError(f"--journal needs the 'cluster' extra (nats-py): {exc}") from exc
+    return NatsJournal.open(servers, replicas=args.replicas), ",".join(servers)
+
+
+async def serve(config: Config, journal: JournalBackend, name: str) -> int:
     """Serve until SIGTERM/SIGINT (exit 0) or until the core dies (``EXIT_FAULT``)."""
     raise_file_limit()  # the caps are derived from it (admission.py)
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(_quiet_accept_errors)
-    journal = Journal.open(db)
     broadcaster = Broadcaster(Hub(journal), config)
     await broadcaster.start()
     stop = asyncio.Event()
@@ -237,7 +269,7 @@ async def serve(config: Config, db: Path) -> int:
         loop.add_signal_handler(sig, stop.set)
     print(
         f"broadcaster ready url={broadcaster.url} epoch={journal.epoch} "
-        f"seq={broadcaster.hub.committed_seq} journal={db}",
+        f"seq={broadcaster.hub.committed_seq} journal={name}",
         flush=True,
     )
     signalled = asyncio.ensure_future(stop.wait())
@@ -261,7 +293,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             config = serve_config(args)
-            return asyncio.run(serve(config, args.db or default_journal()))
+            journal, name = open_journal(args)
+            return asyncio.run(serve(config, journal, name))
         # -- more subcommands dispatch here --
         elif args.command == "console":
             return console_app.run(args, read_token(args.token_file))

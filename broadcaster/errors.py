@@ -8,6 +8,7 @@
     │                          the message was fine, the event is not
     └── LocalError             our side cannot go on: say so clearly, lose nothing
         └── JournalError       the journal cannot be opened, read or written
+            └── AppendConflict another writer appended first: nothing was stored
 
 A sport's rules raise ``RuleViolation`` (an ``EventRefused`` with code
 ``invalid_event``) with a sentence an operator can read.
@@ -54,3 +55,15 @@ class LocalError(ScorecastError):
 
 class JournalError(LocalError):
     """The journal cannot be opened, read or written."""
+
+
+class AppendConflict(JournalError):
+    """A replicated journal refused an append because another writer got there first
+    (its games moved on, or the stream did); nothing of the append was stored.
+
+    ``game_ids`` are the games of the append that another writer changed (empty when
+    only other games moved the stream on). Catch up and validate again."""
+
+    def __init__(self, game_ids: tuple[str, ...], message: str) -> None:
+        super().__init__(message)
+        self.game_ids = game_ids

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.nats import NatsCluster
 from tests.helpers.proc import BroadcasterProcess
 
 
@@ -23,3 +24,14 @@ def broadcaster(journal_path: Path) -> Iterator[BroadcasterProcess]:
         yield proc
     finally:
         proc.stop()
+
+
+@pytest.fixture(scope="module")
+def nats_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsCluster]:
+    """A real three-server NATS JetStream cluster on loopback (shared by a test module;
+    a test that kills a server starts it again)."""
+    cluster = NatsCluster(tmp_path_factory.mktemp("nats")).start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()

@@ -21,12 +21,13 @@ START_TIMEOUT = 20.0
 class BroadcasterProcess:
     """Starts, kills and restarts one broadcaster on one journal file."""
 
-    db: Path
+    db: Path  # the SQLite journal (and where tokens.json lives)
     token: str | None = TOKEN  # the unnamed publish token ($SCORECAST_TOKEN); None: unset
     extra: list[str] = field(default_factory=list)
     tokens: Path | None = None  # named tokens' file (default: tokens.json next to db)
     module: str = "broadcaster"  # what ``python -m`` runs
     files: int | None = None  # a hard limit on open files (ulimit -n), as a small host has
+    journal: str | None = None  # --journal nats://…: the stream instead of the file
     port: int = 0
     proc: subprocess.Popen[str] | None = None
     url: str = ""
@@ -47,8 +48,7 @@ class BroadcasterProcess:
             "serve",
             "--port",
             str(self.port),
-            "--db",
-            str(self.db),
+            *(["--db", str(self.db)] if self.journal is None else ["--journal", self.journal]),
             "--tokens",
             str(self.tokens or self.db.with_name("tokens.json")),
             *self.extra,
