@@ -36,7 +36,7 @@ from typing import Any
 import msgspec
 
 from broadcaster.core import Accepted, Core, refold
-from broadcaster.errors import EventRefused, JournalError
+from broadcaster.errors import AppendConflict, EventRefused, JournalError
 from broadcaster.protocol import Ack, GameState, Publish, decode_event
 from broadcaster.sports import SPORTS, Sport
 from broadcaster.sports.replay import GameEvent
@@ -44,15 +44,21 @@ from broadcaster.storage import JournalBackend, Record
 
 log = logging.getLogger("broadcaster.hub")
 PR_SET_PDEATHSIG = 1
+MAX_TRIES = 8  # validations of one publish when other writers keep appending first
 _decode_data = msgspec.json.Decoder(dict[str, Any])
 
 
 @dataclass(slots=True)
 class Staged:
-    """An accepted event on its way to the journal."""
+    """An accepted event on its way to the journal, with what made it (to validate it
+    again if a replicated journal says another writer got there first)."""
 
     accepted: Accepted
     future: asyncio.Future[Ack]
+    msg: Publish
+    publisher: str
+    by: str | None
+    tries: int = 0
 
     @property
     def record(self) -> Record:
@@ -177,7 +183,8 @@ class Hub:
                 self._lanes[msg.game_id] = []
                 self._spawn(self._correct(waiting))
             return future
-        return self._stage(self.core.accept(msg, publisher, by, self.clock()))
+        accepted = self.core.accept(msg, publisher, by, self.clock())
+        return self._stage(Staged(accepted, self._new_future(), msg, publisher, by))
 
     def _retry(self, msg: Publish) -> asyncio.Future[Ack] | None:
         """The original answer to a publish id seen before, if any."""
@@ -199,10 +206,13 @@ class Hub:
         done.set_result(Ack(msg.id, event.seq, event.state))
         return done
 
-    def _stage(self, accepted: Accepted) -> asyncio.Future[Ack]:
-        staged = Staged(accepted, asyncio.get_running_loop().create_future())
+    @staticmethod
+    def _new_future() -> asyncio.Future[Ack]:
+        return asyncio.get_running_loop().create_future()
+
+    def _stage(self, staged: Staged) -> asyncio.Future[Ack]:
         self._staged.append(staged)
-        self._pending[accepted.record.pub_id] = staged
+        self._pending[staged.record.pub_id] = staged
         self._wake.set()
         return staged.future
 
@@ -247,8 +257,8 @@ class Hub:
             state = await self._refold(loop, source, msg.game_id, staged, msg.data)
         if core is not self.core:
             raise EventRefused("internal", "the journal was reloaded; retry with the same id")
-        staged_future = self._stage(core.accept(msg, item.publisher, item.by, self.clock(), state))
-        staged_future.add_done_callback(lambda f: _chain(f, item.future))
+        accepted = core.accept(msg, item.publisher, item.by, self.clock(), state)
+        self._stage(Staged(accepted, item.future, msg, item.publisher, item.by))
 
     async def _refold(self, loop: asyncio.AbstractEventLoop, *args: Any) -> GameState:
         """``core.refold`` in a worker process, so a long game's refold holds neither the
@@ -288,6 +298,8 @@ class Hub:
             try:
                 records = [s.record for s in batch]
                 await loop.run_in_executor(self._writer, self.journal.append, records)
+            except AppendConflict as exc:
+                self._validate_again([*batch, *self._staged], exc)
             except JournalError as exc:
                 self._fail([*batch, *self._staged], exc)
             else:
@@ -315,6 +327,28 @@ class Hub:
             _settle(s.future, EventRefused("internal", f"not published: {exc}"))
         self._pending.clear()
         self._load()
+
+    def _validate_again(self, staged: list[Staged], exc: AppendConflict) -> None:
+        """Another writer of a replicated journal appended first; the journal has caught
+        up. Rebuild the games from it and validate every staged publish again, in order,
+        against the current state: no rule runs on a stale state, no update is lost. A
+        publish is tried ``MAX_TRIES`` times, then refused with ``internal`` (a retry with
+        the same id is safe); a correction is refused so (its refold ran on the old state)."""
+        log.info("another writer appended first (%s); validating %d again", exc, len(staged))
+        self._staged, self._pending = [], {}
+        self._load()
+        for s in staged:
+            retry = EventRefused("internal", f"not published: {exc}; retry with the same id")
+            if s.tries + 1 >= MAX_TRIES or s.msg.kind == "correction":
+                _settle(s.future, retry)
+                continue
+            try:
+                accepted = self.core.accept(s.msg, s.publisher, s.by, self.clock())
+            except EventRefused as refused:  # the rules now say no: that is the answer
+                refused.id = s.msg.id
+                _settle(s.future, refused)
+            else:
+                self._stage(Staged(accepted, s.future, s.msg, s.publisher, s.by, s.tries + 1))
 
     def _flusher_done(self, task: asyncio.Task[None]) -> None:
         """The flusher only ends by cancel at close; anything else is a dead core."""
@@ -367,14 +401,3 @@ def _die_with_parent(parent: int) -> None:
 def _settle(future: asyncio.Future[Ack], exc: BaseException) -> None:
     if not future.done():
         future.set_exception(exc)
-
-
-def _chain(source: asyncio.Future[Ack], target: asyncio.Future[Ack]) -> None:
-    if target.done():
-        return
-    if source.cancelled():
-        target.cancel()
-    elif (exc := source.exception()) is not None:
-        target.set_exception(exc)
-    else:
-        target.set_result(source.result())
