@@ -15,7 +15,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -53,7 +54,7 @@ class FeedClient(QObject):
         self._flushed_at = 0.0
         self._busy = False  # the last batch was big: events are pouring in
         self._flush_scheduled = False
-        self._requests: set[asyncio.Task[str]] = set()
+        self._requests: set[asyncio.Task[object]] = set()
         self._offline = Status()
         self.status_changed.connect(self._on_own_status)
 
@@ -86,11 +87,16 @@ class FeedClient(QObject):
         self._task = None
 
     def request_history(self, game_id: str, before: int | None = None, limit: int = 200) -> None:
-        if self.connection is None:
-            return
-        task = asyncio.get_running_loop().create_task(
-            self.connection.request_history(game_id, before, limit)
-        )
+        if self.connection is not None:
+            self._spawn(self.connection.request_history(game_id, before, limit))
+
+    def reconnect_now(self) -> None:
+        """Stop waiting and connect again at once (the user asked)."""
+        if self.connection is not None:
+            self._spawn(self.connection.reconnect_now())
+
+    def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
         self._requests.add(task)
         task.add_done_callback(self._requests.discard)
 

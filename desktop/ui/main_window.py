@@ -126,9 +126,11 @@ class MainWindow(QMainWindow):
         find.triggered.connect(self._on_find)
         first = QAction("&First game", self, shortcut=QKeySequence("Ctrl+G"))
         first.triggered.connect(self.grid.focus_first)
+        self.reconnect = QAction("&Reconnect now", self, shortcut=QKeySequence("F5"))
+        self.reconnect.triggered.connect(self.client.reconnect_now)
         quit_ = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_.triggered.connect(self.close)
-        games.addActions([find, first, quit_])
+        games.addActions([find, first, self.reconnect, quit_])
         view = menu.addMenu("&View")
         self._themes = QActionGroup(self)
         for name in THEMES:
@@ -279,7 +281,7 @@ class MainWindow(QMainWindow):
 KEYS_HELP = """Tab / Shift+Tab, arrow keys: move between games
 Enter or Space: open the game's detail (Escape closes it)
 F: favourite the game's teams (favourites come first)
-Ctrl+F: search    Ctrl+G: first game    Ctrl+Q: quit"""
+Ctrl+F: search    Ctrl+G: first game    F5: reconnect now    Ctrl+Q: quit"""
 
 
 def _refill(combo: QComboBox, everything: str, values: list[str]) -> None:
