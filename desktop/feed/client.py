@@ -20,7 +20,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from broadcaster.protocol import Event
 from desktop.feed.connection import FeedConnection, Status
 from desktop.feed.state import Applied, Change, HistoryArrived, Reset, ServerError
 
@@ -36,6 +35,8 @@ class FeedClient(QObject):
         status_changed(Status): the connection's phase changed.
         games_reset(tuple[GameState, ...], bool): a snapshot; True when the epoch changed.
         events_applied(list[Event]): new events, in order, batched per loop turn.
+        applied(list[Applied]): the same batch, each event with whether it is news
+            (not a resume's catch-up): what notifications follow.
         history_received(History): an answer to ``request_history``.
         server_error(Error): the server refused a request.
     """
@@ -43,6 +44,7 @@ class FeedClient(QObject):
     status_changed = Signal(object)
     games_reset = Signal(object, bool)
     events_applied = Signal(object)
+    applied = Signal(object)
     history_received = Signal(object)
     server_error = Signal(object)
 
@@ -138,14 +140,13 @@ class FeedClient(QObject):
         self._flushed_at = asyncio.get_running_loop().time()
         self._busy = len(self._queue) >= BUSY
         queue, self._queue = self._queue, []
-        batch: list[Event] = []
+        batch: list[Applied] = []
         for change in queue:
             if isinstance(change, Applied):
-                batch.append(change.event)
+                batch.append(change)
                 continue
-            if batch:
-                self.events_applied.emit(batch)
-                batch = []
+            self._emit_batch(batch)
+            batch = []
             if isinstance(change, Reset):
                 self.games_reset.emit(change.games, change.epoch_changed)
             elif isinstance(change, HistoryArrived):
@@ -153,5 +154,9 @@ class FeedClient(QObject):
             elif isinstance(change, ServerError):
                 log.warning("feed: server error %s: %s", change.error.code, change.error.message)
                 self.server_error.emit(change.error)
+        self._emit_batch(batch)
+
+    def _emit_batch(self, batch: list[Applied]) -> None:
         if batch:
-            self.events_applied.emit(batch)
+            self.events_applied.emit([a.event for a in batch])
+            self.applied.emit(batch)

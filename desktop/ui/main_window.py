@@ -33,8 +33,10 @@ from broadcaster.protocol import HISTORY_MAX_LIMIT, Event, GameState, History
 from desktop.feed.client import FeedClient
 from desktop.models.filter import GamesFilter
 from desktop.models.games import GamesModel
+from desktop.notify.rules import Notice
 from desktop.resources import icon_path
 from desktop.settings import THEMES, Settings
+from desktop.ui.alerts import Alerts
 from desktop.ui.detail import DetailWindow
 from desktop.ui.grid import GameGrid
 from desktop.ui.status import ConnectionIndicator, ago
@@ -75,6 +77,10 @@ class MainWindow(QMainWindow):
         self._build_filters()
         self._build_menus()
         self._build_status()
+        self.alerts = Alerts(client.server_time, settings.favourites, settings.muted, self)
+        self.alerts.enabled = settings.notify
+        self.alerts.follow(client)
+        self.alerts.notified.connect(self._on_notified)
         client.status_changed.connect(self.indicator.show_status)
         client.games_reset.connect(self._on_games_reset)
         client.events_applied.connect(self._on_events)
@@ -226,6 +232,12 @@ class MainWindow(QMainWindow):
         favourites = favourites - teams if favourites & teams else favourites | teams
         self.settings.favourites = sorted(favourites)
         self.games.set_favourites(favourites)
+        self.alerts.set_favourites(favourites)
+
+    def _on_notified(self, notice: Notice) -> None:
+        """Where no tray shows it, the status bar does, for a while."""
+        if self.alerts.tray is None or not self.alerts.tray.isVisible():
+            self.statusBar().showMessage(f"🔔 {notice.text} · {notice.title}", 15_000)
 
     def set_theme(self, name: str) -> None:
         self.settings.theme = name
