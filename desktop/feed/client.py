@@ -62,8 +62,9 @@ class FeedClient(QObject):
 
     # ------------------------------------------------------------------ control
 
-    def start(self, url: str, token: str | None = None) -> None:
-        """Connect (and keep reconnecting) to ``url``; replaces any running connection.
+    def start(self, url: str, token: str | None = None, fallbacks: Sequence[str] = ()) -> None:
+        """Connect (and keep reconnecting) to ``url`` (or, while it fails, the ``fallbacks``
+        in turn); replaces any running connection.
 
         A URL that is not ``ws://`` or ``wss://`` leaves the client offline, saying why.
         """
@@ -71,7 +72,7 @@ class FeedClient(QObject):
             self._task.cancel()
             self._task = None
         try:
-            self.connection = FeedConnection(url, self, token=token)
+            self.connection = FeedConnection(url, self, token=token, fallbacks=fallbacks)
         except ValueError as exc:
             log.error("feed: %s", exc)
             self.connection = None

@@ -92,8 +92,10 @@ class FeedConnection:
         state: FeedState | None = None,
         backoff: Backoff | None = None,
         open_timeout: float = OPEN_TIMEOUT,
+        fallbacks: Sequence[str] = (),
     ) -> None:
-        self.url = feed_url(url)
+        self.urls = [feed_url(u) for u in (url, *fallbacks)]  # tried in turn while failing
+        self.url = self.urls[0]
         self.token = token
         self.listener = listener
         self.state = state or FeedState()
@@ -103,6 +105,7 @@ class FeedConnection:
         self.status = Status(url=self.url)
         self.last_event: float | None = None  # time.monotonic() of the last new event
         self._ws: ClientConnection | None = None
+        self._ws_opened = False  # the last attempt got as far as an open connection
         self._bad: deque[float] = deque()
 
     # ------------------------------------------------------------------ public
@@ -115,7 +118,10 @@ class FeedConnection:
                 phase: Phase = "connecting" if self.backoff.attempt == 0 else "reconnecting"
                 self._set(phase=phase, retry_at=None)
                 started = loop.time()
+                self._ws_opened = False
                 going_away, error, reach = await self._connect_once()
+                if not self._ws_opened and len(self.urls) > 1:
+                    self._next_url()
                 if loop.time() - started >= STABLE_AFTER:
                     self.backoff.reset()
                 delay = self.backoff.next_delay(reach)
@@ -158,6 +164,11 @@ class FeedConnection:
                 await ws.send(encode(req).decode())
         return str(req.req)
 
+    def _next_url(self) -> None:
+        """This broadcaster did not answer: the next attempt goes to the next one."""
+        self.url = self.urls[(self.urls.index(self.url) + 1) % len(self.urls)]
+        self._set(url=self.url)
+
     # ------------------------------------------------------------------ one connection
 
     async def _connect_once(self) -> tuple[bool, str, Reach]:
@@ -174,6 +185,7 @@ class FeedConnection:
                 compression=None,
             ) as ws:
                 self._ws = ws
+                self._ws_opened = True
                 self._now.clear()  # a "now" asked for while connecting is answered
                 try:
                     await self._session(ws)

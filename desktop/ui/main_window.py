@@ -14,9 +14,17 @@ import statistics
 import time
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import fields, replace
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -39,6 +47,7 @@ from desktop.settings import THEMES, Settings
 from desktop.ui.alerts import Alerts
 from desktop.ui.detail import DetailWindow
 from desktop.ui.grid import GameGrid
+from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.status import ConnectionIndicator, ago
 from desktop.ui.theme import Accents, apply_theme
 
@@ -51,9 +60,11 @@ class MainWindow(QMainWindow):
 
     Signals:
         closed(): the window was closed; the app shuts down after it.
+        settings_changed(): the user changed the settings (the app saves them).
     """
 
     closed = Signal()
+    settings_changed = Signal()
 
     def __init__(self, client: FeedClient, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
@@ -62,6 +73,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(QIcon(str(icon_path())))
         self.client = client
         self.settings = settings
+        self.run_token = False  # a --token for this run only (the dialog says so)
         self.games = GamesModel(self)
         self.games.set_favourites(settings.favourites)
         self.view_model = GamesFilter(self)
@@ -134,13 +146,16 @@ class MainWindow(QMainWindow):
         first.triggered.connect(self.grid.focus_first)
         self.reconnect = QAction("&Reconnect now", self, shortcut=QKeySequence("F5"))
         self.reconnect.triggered.connect(self.client.reconnect_now)
+        self.preferences = QAction("S&ettings…", self, shortcut=QKeySequence("Ctrl+,"))
+        self.preferences.triggered.connect(self.open_settings)
         quit_ = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_.triggered.connect(self.close)
-        games.addActions([find, first, self.reconnect, quit_])
+        games.addActions([find, first, self.reconnect, self.preferences, quit_])
         view = menu.addMenu("&View")
         self._themes = QActionGroup(self)
         for name in THEMES:
-            action = QAction(f"{name.capitalize()} theme", self, checkable=True)
+            label = "Follow the system" if name == "system" else f"{name.capitalize()} theme"
+            action = QAction(label, self, checkable=True)
             action.setChecked(name == self.settings.theme)
             action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
             self._themes.addAction(action)
@@ -241,6 +256,8 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, name: str) -> None:
         self.settings.theme = name
+        for action, theme in zip(self._themes.actions(), THEMES, strict=True):
+            action.setChecked(theme == name)
         self._apply_theme(name)
         self.grid.restyle()
         for window in self.details.values():
@@ -249,7 +266,34 @@ class MainWindow(QMainWindow):
     def _apply_theme(self, name: str) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_theme(app, name, self.accents)
+            apply_theme(app, system_theme() if name == "system" else name, self.accents)
+
+    def open_settings(self) -> SettingsDialog:
+        """The Settings dialog (window-modal, not a nested event loop)."""
+        dialog = SettingsDialog(self.settings, self.run_token, self)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.chosen))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, new: Settings | None) -> None:
+        """Take what the dialog chose: reconnect if the servers or token changed, and so on."""
+        if new is None:
+            return
+        old = replace(self.settings)
+        for f in fields(Settings):
+            if f.name not in ("geometry", "saved_token"):
+                setattr(self.settings, f.name, getattr(new, f.name))
+        if (new.urls, new.token) != (old.urls, old.token):
+            self.run_token = False
+            self.client.start(new.url, new.token or None, new.fallbacks)
+        if new.theme != old.theme:
+            self.set_theme(new.theme)
+        self.games.set_favourites(new.favourites)
+        self.alerts.set_favourites(new.favourites)
+        self.alerts.set_muted(new.muted)
+        self.alerts.enabled = new.notify
+        self.settings_changed.emit()
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text)
@@ -293,7 +337,14 @@ class MainWindow(QMainWindow):
 KEYS_HELP = """Tab / Shift+Tab, arrow keys: move between games
 Enter or Space: open the game's detail (Escape closes it)
 F: favourite the game's teams (favourites come first)
-Ctrl+F: search    Ctrl+G: first game    F5: reconnect now    Ctrl+Q: quit"""
+Ctrl+F: search    Ctrl+G: first game    F5: reconnect now
+Ctrl+,: settings    Ctrl+Q: quit"""
+
+
+def system_theme() -> str:
+    """ "light" or "dark", as the desktop says (light when it does not say)."""
+    scheme = QGuiApplication.styleHints().colorScheme()
+    return "dark" if scheme == Qt.ColorScheme.Dark else "light"
 
 
 def _refill(combo: QComboBox, everything: str, values: list[str]) -> None:
