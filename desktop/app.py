@@ -115,7 +115,8 @@ async def run_app(
             embedded = await start_demo(window)
             url, token = embedded.url, ""
         client.start(url, token or None, () if demo else settings.fallbacks)
-        window.show()
+        if quit_after_paint or not (settings.start_in_tray and window.tray.isVisible()):
+            window.show()
         if quit_after_paint:
             QTimer.singleShot(0, lambda: _report_paint(window, started))
         await closed.wait()

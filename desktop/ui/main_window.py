@@ -27,12 +27,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
-    QComboBox,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
-    QToolBar,
+    QSystemTrayIcon,
     QWidget,
 )
 
@@ -46,13 +43,15 @@ from desktop.resources import icon_path
 from desktop.settings import THEMES, Settings
 from desktop.ui.alerts import Alerts
 from desktop.ui.detail import DetailWindow
+from desktop.ui.filters import FilterBar
 from desktop.ui.grid import GameGrid
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.status import ConnectionIndicator, ago
 from desktop.ui.theme import Accents, apply_theme
+from desktop.ui.tray import TITLE as TRAY_TITLE
+from desktop.ui.tray import ScoresTray
 
 TICK_MS = 250
-ALL = ""
 
 
 class MainWindow(QMainWindow):
@@ -86,13 +85,19 @@ class MainWindow(QMainWindow):
         self.grid = GameGrid(self.view_model, self.accents, self)
         self.grid.setAccessibleName("Games")
         self.setCentralWidget(self.grid)
-        self._build_filters()
+        self.filters = FilterBar(self.view_model, self)
+        self.search, self.sport = self.filters.search, self.filters.sport
+        self.league, self.live_only = self.filters.league, self.filters.live_only
+        self.addToolBar(self.filters)
         self._build_menus()
         self._build_status()
         self.alerts = Alerts(client.server_time, settings.favourites, settings.muted, self)
         self.alerts.enabled = settings.notify
         self.alerts.follow(client)
         self.alerts.notified.connect(self._on_notified)
+        self._quitting = False
+        self._build_tray()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme)
         client.status_changed.connect(self.indicator.show_status)
         client.games_reset.connect(self._on_games_reset)
         client.events_applied.connect(self._on_events)
@@ -112,31 +117,6 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ building
 
-    def _build_filters(self) -> None:
-        bar = QToolBar("Filters", self)
-        bar.setObjectName("filters")
-        bar.setMovable(False)
-        self.search = QLineEdit(bar)
-        self.search.setPlaceholderText("Search teams, leagues, venues  (Ctrl+F)")
-        self.search.setAccessibleName("Search games")
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(280)
-        self.search.textChanged.connect(self.view_model.set_search)
-        self.sport = QComboBox(bar)
-        self.sport.setAccessibleName("Sport")
-        self.sport.addItem("All sports", ALL)
-        self.sport.currentIndexChanged.connect(self._on_sport)
-        self.league = QComboBox(bar)
-        self.league.setAccessibleName("League")
-        self.league.addItem("All leagues", ALL)
-        self.league.currentIndexChanged.connect(self._on_league)
-        self.live_only = QCheckBox("Live only", bar)
-        self.live_only.setAccessibleName("Show live games only")
-        self.live_only.toggled.connect(self.view_model.set_live_only)
-        for widget in (self.search, self.sport, self.league, self.live_only):
-            bar.addWidget(widget)
-        self.addToolBar(bar)
-
     def _build_menus(self) -> None:
         menu = self.menuBar()
         games = menu.addMenu("&Games")
@@ -149,7 +129,7 @@ class MainWindow(QMainWindow):
         self.preferences = QAction("S&ettings…", self, shortcut=QKeySequence("Ctrl+,"))
         self.preferences.triggered.connect(self.open_settings)
         quit_ = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
-        quit_.triggered.connect(self.close)
+        quit_.triggered.connect(self.quit)
         games.addActions([find, first, self.reconnect, self.preferences, quit_])
         view = menu.addMenu("&View")
         self._themes = QActionGroup(self)
@@ -167,6 +147,17 @@ class MainWindow(QMainWindow):
         about = QAction("&About", self)
         about.triggered.connect(self._on_about)
         help_.addActions([keys, about])
+
+    def _build_tray(self) -> None:
+        self.tray = ScoresTray(self.games, self)
+        self.tray.open_game.connect(self.open_from_tray)
+        self.tray.show_window.connect(self.show_from_tray)
+        self.tray.reconnect.connect(self.client.reconnect_now)
+        self.tray.settings.connect(self._settings_from_tray)
+        self.tray.quit.connect(self.quit)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray.show()
+        self.alerts.tray = self.tray
 
     def _build_status(self) -> None:
         bar = self.statusBar()
@@ -220,8 +211,7 @@ class MainWindow(QMainWindow):
     def _on_games_listed(self, *_: object) -> None:
         """Offer every sport and league seen in the filters."""
         states = self.games.games()
-        _refill(self.sport, "All sports", sorted({s.sport for s in states}))
-        _refill(self.league, "All leagues", sorted({s.league for s in states}))
+        self.filters.offer(states)
         self.grid.set_empty_text("No games match the filters" if states else "Waiting for games…")
 
     # ------------------------------------------------------------------ user actions
@@ -248,6 +238,7 @@ class MainWindow(QMainWindow):
         self.settings.favourites = sorted(favourites)
         self.games.set_favourites(favourites)
         self.alerts.set_favourites(favourites)
+        self.tray.refresh()
 
     def _on_notified(self, notice: Notice) -> None:
         """Where no tray shows it, the status bar does, for a while."""
@@ -262,6 +253,10 @@ class MainWindow(QMainWindow):
         self.grid.restyle()
         for window in self.details.values():
             window.restyle()
+
+    def _on_color_scheme(self, *_: object) -> None:
+        if self.settings.theme == "system":  # follow the desktop when it switches
+            self.set_theme("system")
 
     def _apply_theme(self, name: str) -> None:
         app = QApplication.instance()
@@ -293,16 +288,11 @@ class MainWindow(QMainWindow):
         self.alerts.set_favourites(new.favourites)
         self.alerts.set_muted(new.muted)
         self.alerts.enabled = new.notify
+        self.tray.refresh()
         self.settings_changed.emit()
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text)
-
-    def _on_sport(self) -> None:
-        self.view_model.set_sport(self.sport.currentData() or ALL)
-
-    def _on_league(self) -> None:
-        self.view_model.set_league(self.league.currentData() or ALL)
 
     def _on_find(self) -> None:
         self.search.setFocus()
@@ -318,8 +308,32 @@ class MainWindow(QMainWindow):
     def _on_keys_help(self) -> None:
         QMessageBox.information(self, "Keyboard", KEYS_HELP)
 
+    def show_from_tray(self) -> None:
+        self.show()
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.raise_()
+        self.activateWindow()
+
+    def _settings_from_tray(self) -> None:
+        self.show_from_tray()
+        self.open_settings()
+
+    def open_from_tray(self, game_id: str) -> None:
+        self.show_from_tray()
+        self.open_detail(game_id)
+
+    def quit(self) -> None:
+        """Close for good, even when closing the window would keep the app in the tray."""
+        self._quitting = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.settings.geometry = self.saveGeometry()
+        if self.settings.close_to_tray and self.tray.isVisible() and not self._quitting:
+            event.ignore()  # the scores stay in the tray; its menu quits
+            self.hide()
+            self.tray.showMessage(TRAY_TITLE, "Still following the scores in the tray.")
+            return
         for window in list(self.details.values()):
             window.close()
         super().closeEvent(event)
@@ -345,17 +359,3 @@ def system_theme() -> str:
     """ "light" or "dark", as the desktop says (light when it does not say)."""
     scheme = QGuiApplication.styleHints().colorScheme()
     return "dark" if scheme == Qt.ColorScheme.Dark else "light"
-
-
-def _refill(combo: QComboBox, everything: str, values: list[str]) -> None:
-    """Replace a filter's choices, keeping the current one."""
-    current = combo.currentData() or ALL
-    if [combo.itemData(i) for i in range(1, combo.count())] == values:
-        return
-    combo.blockSignals(True)
-    combo.clear()
-    combo.addItem(everything, ALL)
-    for value in values:
-        combo.addItem(value.replace("_", " ").capitalize() if value.islower() else value, value)
-    combo.setCurrentIndex(max(0, combo.findData(current)))
-    combo.blockSignals(False)

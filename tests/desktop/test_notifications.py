@@ -8,7 +8,7 @@ from typing import Any
 
 from desktop.ui.main_window import MainWindow
 from tests.desktop.conftest import WAIT_MS, Runner
-from tests.desktop.test_live import card_for, publish_all, score, start_game
+from tests.desktop.test_live import card_for, publish_all, score, start_game, window_on_games
 from tests.desktop.test_reconnect import patient_window
 from tests.helpers.proc import BroadcasterProcess
 
@@ -24,9 +24,7 @@ def star(window: MainWindow, prefix: str, qtbot: Any) -> None:
 def test_a_favourites_score_is_notified_once_and_other_games_are_not(
     broadcaster: BroadcasterProcess, make_window: Callable[..., MainWindow], run: Runner, qtbot: Any
 ) -> None:
-    window = make_window(broadcaster.url)
-    start_game(run, broadcaster.publish, "g1")
-    start_game(run, broadcaster.publish, "g2", "soccer")
+    window = window_on_games(broadcaster, make_window, run, qtbot, "basketball", "soccer")
     star(window, BOS_LAL.format(0, 0), qtbot)
     publish_all(
         run,

@@ -17,7 +17,7 @@ from desktop.feed.state import Change
 from desktop.ui.main_window import MainWindow
 from tests.desktop.conftest import WAIT_MS, Runner
 from tests.desktop.test_backoff import Highest
-from tests.desktop.test_live import card_for, publish_all, score, start_game
+from tests.desktop.test_live import card_for, publish_all, score, start_game, window_on_games
 from tests.helpers.proc import BroadcasterProcess
 
 
@@ -95,11 +95,9 @@ def patient_window(
     broadcaster: BroadcasterProcess, make_window: Callable[..., MainWindow], run: Runner, qtbot: Any
 ) -> MainWindow:
     """A window on a live game whose backoff would wait ten minutes before any retry."""
-    window = make_window(broadcaster.url)
+    window = window_on_games(broadcaster, make_window, run, qtbot, "basketball")
     assert window.client.connection is not None
     window.client.connection.backoff = Backoff(base=600, cap=600, fast_cap=600, rng=Highest())
-    start_game(run, broadcaster.publish)
-    card_for(window, "Boston Celtics 0, Los Angeles Lakers 0", qtbot)
     return window
 
 
