@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QSystemTrayIcon,
@@ -163,7 +164,20 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.indicator = ConnectionIndicator(lambda: self.client.last_event, bar)
         self.latency = ""  # "event→screen 12 ms (median of the last 200)"
+        self.delay_label = QLabel(bar)
+        self.delay_label.setObjectName("delay")
+        bar.addPermanentWidget(self.delay_label)
         bar.addPermanentWidget(self.indicator)
+        self.set_delay(self.settings.delay)
+
+    def set_delay(self, seconds: int) -> None:
+        """Show everything ``seconds`` late (spoiler-safe), and say so in the status bar."""
+        self.settings.delay = seconds
+        self.client.set_delay(seconds)
+        text = f"⏱ {seconds} s behind" if seconds else ""
+        self.delay_label.setText(text)
+        self.delay_label.setAccessibleName(f"Spoiler delay: {seconds} seconds" if seconds else "")
+        self.delay_label.setVisible(bool(seconds))
 
     # ------------------------------------------------------------------ feed → models
 
@@ -284,6 +298,8 @@ class MainWindow(QMainWindow):
             self.client.start(new.url, new.token or None, new.fallbacks)
         if new.theme != old.theme:
             self.set_theme(new.theme)
+        if new.delay != old.delay:
+            self.set_delay(new.delay)
         self.games.set_favourites(new.favourites)
         self.alerts.set_favourites(new.favourites)
         self.alerts.set_muted(new.muted)

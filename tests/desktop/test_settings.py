@@ -116,10 +116,16 @@ def test_the_dialog_moves_the_app_to_another_broadcaster_and_the_change_is_saved
     dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
     press_ok(dialog)
     qtbot.waitUntil(lambda: bool(saved), timeout=WAIT_MS)
-    start_game(run, broadcaster.publish)
-    card_for(window, "Boston Celtics 0, Los Angeles Lakers 0", qtbot)
+    qtbot.waitUntil(lambda: window.client.status.phase == "connected", timeout=WAIT_MS)
     assert window.client.status.url == f"{broadcaster.url}/feed"
-    assert (window.settings.delay, window.settings.muted) == (30, ["period"])
+    assert (window.settings.delay, window.client.delay, window.settings.muted) == (
+        30,
+        30,
+        ["period"],
+    )
+    start_game(run, broadcaster.publish)
+    window.set_delay(0)  # (the game was held back 30 s)
+    card_for(window, "Boston Celtics 0, Los Angeles Lakers 0", qtbot)
     assert "period" not in window.alerts.notifier.kinds
     assert window.settings.theme == "dark"
     window.set_theme("light")
