@@ -40,6 +40,7 @@ class Alerts(QObject):
         self.enabled = True
         self.tray: QSystemTrayIcon | None = None
         self.sent: deque[Notice] = deque(maxlen=100)  # the latest, for the tray's menu
+        self.quiet: Callable[[str], bool] = lambda game_id: False  # its score is hidden
         self._now = now
 
     def follow(self, source: QObject) -> None:
@@ -58,7 +59,7 @@ class Alerts(QObject):
 
     def on_applied(self, applied: Sequence[Applied]) -> None:
         for notice in self.notifier.take(applied, self._now()):
-            if self.enabled:
+            if self.enabled and not self.quiet(notice.game_id):
                 self.deliver(notice)
 
     def deliver(self, notice: Notice) -> None:

@@ -66,11 +66,13 @@ class GameCard(QFrame):
     Signals:
         activated(str): the game id, to open its detail.
         favourite_toggled(str): the star was pressed.
+        reveal(str): R was pressed: show this game's score while scores are hidden.
         navigate(str, int): an arrow key was pressed on this card (game id, Qt key).
     """
 
     activated = Signal(str)
     favourite_toggled = Signal(str)
+    reveal = Signal(str)
     navigate = Signal(str, int)
 
     def __init__(
@@ -191,7 +193,8 @@ class GameCard(QFrame):
         favourite = bool(index.data(Role.FAVOURITE))
         changed = old is not state or favourite != self._favourite
         if changed:
-            self._show_state(state, old, index.data(Role.STATUS), favourite)
+            hidden = bool(index.data(Role.HIDDEN))  # no "+3" badge while scores are hidden
+            self._show_state(state, None if hidden else old, index.data(Role.STATUS), favourite)
         board: Board = index.data(Role.BOARD)
         phase = self._stale or board.line
         if changed or phase != self.phase.toolTip():
@@ -391,6 +394,8 @@ class GameCard(QFrame):
             self.activated.emit(self.game_id)
         elif key == Qt.Key.Key_F:
             self.favourite_toggled.emit(self.game_id)
+        elif key == Qt.Key.Key_R:
+            self.reveal.emit(self.game_id)
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
             self.navigate.emit(self.game_id, key)
         else:

@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self._build_status()
         self.alerts = Alerts(client.server_time, settings.favourites, settings.muted, self)
         self.alerts.enabled = settings.notify
+        self.alerts.quiet = self.games.is_hidden  # a hidden score is not told either
         self.alerts.follow(client)
         self.alerts.notified.connect(self._on_notified)
         self._quitting = False
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         client.history_received.connect(self._on_history)
         self.grid.game_activated.connect(self.open_detail)
         self.grid.favourite_toggled.connect(self._on_favourite_toggled)
+        self.grid.reveal.connect(self.games.reveal)
         self.games.rowsInserted.connect(self._on_games_listed)
         self.games.modelReset.connect(self._on_games_listed)
         self._ticker = QTimer(self)
@@ -133,6 +135,11 @@ class MainWindow(QMainWindow):
         quit_.triggered.connect(self.quit)
         games.addActions([find, first, self.reconnect, self.preferences, quit_])
         view = menu.addMenu("&View")
+        self.hide_scores = QAction("&Hide scores", self, checkable=True)
+        self.hide_scores.setShortcut(QKeySequence("Ctrl+H"))
+        self.hide_scores.toggled.connect(self.set_hide_scores)
+        view.addAction(self.hide_scores)
+        view.addSeparator()
         self._themes = QActionGroup(self)
         for name in THEMES:
             label = "Follow the system" if name == "system" else f"{name.capitalize()} theme"
@@ -230,7 +237,15 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ user actions
 
+    def set_hide_scores(self, on: bool) -> None:
+        """Spoiler-safe at a glance: every score hidden until revealed (R, or open the game)."""
+        self.games.set_hide_scores(on)
+        if self.hide_scores.isChecked() != on:
+            self.hide_scores.setChecked(on)
+        self.show_message("Scores hidden: R on a game reveals it" if on else "Scores shown")
+
     def open_detail(self, game_id: str) -> DetailWindow:
+        self.games.reveal(game_id)  # opening a game is looking at it
         window = self.details.get(game_id)
         if window is None:
             window = DetailWindow(game_id, self.games, self.client, self.accents, self)
@@ -368,7 +383,7 @@ KEYS_HELP = """Tab / Shift+Tab, arrow keys: move between games
 Enter or Space: open the game's detail (Escape closes it)
 F: favourite the game's teams (favourites come first)
 Ctrl+F: search    Ctrl+G: first game    F5: reconnect now
-Ctrl+,: settings    Ctrl+Q: quit"""
+Ctrl+H: hide scores (R on a game reveals it)    Ctrl+,: settings    Ctrl+Q: quit"""
 
 
 def system_theme() -> str:
