@@ -117,6 +117,8 @@ async def run_app(
         client.start(url, token or None, () if demo else settings.fallbacks)
         if quit_after_paint or not (settings.start_in_tray and window.tray.isVisible()):
             window.show()
+        if settings.ticker and not quit_after_paint:
+            window.show_ticker()
         if quit_after_paint:
             QTimer.singleShot(0, lambda: _report_paint(window, started))
         await closed.wait()

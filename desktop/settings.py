@@ -37,6 +37,9 @@ class Settings:
     delay: int = 0  # seconds every update is held back (spoiler-safe)
     start_in_tray: bool = False
     close_to_tray: bool = False
+    ticker: bool = False  # the always-on-top strip is shown
+    ticker_mode: str = "cycle"  # or "favourites" side by side
+    ticker_geometry: QByteArray | None = None
     geometry: QByteArray | None = None
     saved_token: str = field(default="", repr=False)  # what the keyring holds already
 
@@ -49,6 +52,7 @@ class Settings:
         """Read what was saved; anything missing or ill-typed gets its default."""
         theme = str(store.value("theme", "light"))
         geometry = store.value("window/geometry")
+        strip = store.value("ticker/geometry")
         legacy = str(store.value("token", "") or "")  # before the keyring
         token = read_token(vault)
         return cls(
@@ -62,6 +66,9 @@ class Settings:
             delay=_seconds(store.value("delay", 0)),
             start_in_tray=_flag(store.value("tray/start", False)),
             close_to_tray=_flag(store.value("tray/close", False)),
+            ticker=_flag(store.value("ticker/on", False)),
+            ticker_mode=str(store.value("ticker/mode", "cycle")),
+            ticker_geometry=strip if isinstance(strip, QByteArray) else None,
             geometry=geometry if isinstance(geometry, QByteArray) else None,
             saved_token=token,
         )
@@ -77,8 +84,14 @@ class Settings:
         store.setValue("delay", self.delay)
         store.setValue("tray/start", self.start_in_tray)
         store.setValue("tray/close", self.close_to_tray)
-        if self.geometry is not None:
-            store.setValue("window/geometry", self.geometry)
+        store.setValue("ticker/on", self.ticker)
+        store.setValue("ticker/mode", self.ticker_mode)
+        for key, value in (
+            ("window/geometry", self.geometry),
+            ("ticker/geometry", self.ticker_geometry),
+        ):
+            if value is not None:
+                store.setValue(key, value)
         problem = "" if self.token == self.saved_token else write_token(self.token, vault)
         if not problem:
             self.saved_token = self.token

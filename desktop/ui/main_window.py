@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -27,7 +27,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSystemTrayIcon,
@@ -46,9 +45,11 @@ from desktop.ui.alerts import Alerts
 from desktop.ui.detail import DetailWindow
 from desktop.ui.filters import FilterBar
 from desktop.ui.grid import GameGrid
+from desktop.ui.keys import KEYS_HELP
 from desktop.ui.settings_dialog import SettingsDialog
-from desktop.ui.status import ConnectionIndicator, ago
-from desktop.ui.theme import Accents, apply_theme
+from desktop.ui.status import ConnectionIndicator, DelayLabel, ago
+from desktop.ui.theme import Accents, apply_theme, system_theme
+from desktop.ui.ticker import Ticker
 from desktop.ui.tray import TITLE as TRAY_TITLE
 from desktop.ui.tray import ScoresTray
 
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.alerts.follow(client)
         self.alerts.notified.connect(self._on_notified)
         self._quitting = False
+        self.ticker: Ticker | None = None
         self._build_tray()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme)
         client.status_changed.connect(self.indicator.show_status)
@@ -109,10 +111,10 @@ class MainWindow(QMainWindow):
         self.grid.reveal.connect(self.games.reveal)
         self.games.rowsInserted.connect(self._on_games_listed)
         self.games.modelReset.connect(self._on_games_listed)
-        self._ticker = QTimer(self)
-        self._ticker.setInterval(TICK_MS)
-        self._ticker.timeout.connect(self._on_tick)
-        self._ticker.start()
+        self._clock = QTimer(self)
+        self._clock.setInterval(TICK_MS)
+        self._clock.timeout.connect(self._on_tick)
+        self._clock.start()
         if settings.geometry is not None:
             self.restoreGeometry(settings.geometry)
         else:
@@ -120,41 +122,49 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ building
 
+    def _action(self, text: str, key: QKeySequence | str, slot: Callable[..., object]) -> QAction:
+        action = QAction(text, self, shortcut=QKeySequence(key))
+        action.triggered.connect(slot)
+        return action
+
+    def _toggle(self, text: str, key: str, slot: Callable[[bool], object]) -> QAction:
+        action = QAction(text, self, shortcut=QKeySequence(key), checkable=True)
+        action.toggled.connect(slot)
+        return action
+
     def _build_menus(self) -> None:
         menu = self.menuBar()
-        games = menu.addMenu("&Games")
-        find = QAction("&Search", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
-        find.triggered.connect(self._on_find)
-        first = QAction("&First game", self, shortcut=QKeySequence("Ctrl+G"))
-        first.triggered.connect(self.grid.focus_first)
-        self.reconnect = QAction("&Reconnect now", self, shortcut=QKeySequence("F5"))
-        self.reconnect.triggered.connect(self.client.reconnect_now)
-        self.preferences = QAction("S&ettings…", self, shortcut=QKeySequence("Ctrl+,"))
-        self.preferences.triggered.connect(self.open_settings)
-        quit_ = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
-        quit_.triggered.connect(self.quit)
-        games.addActions([find, first, self.reconnect, self.preferences, quit_])
+        keys = QKeySequence.StandardKey
+        self.reconnect = self._action("&Reconnect now", "F5", self.client.reconnect_now)
+        self.preferences = self._action("S&ettings…", "Ctrl+,", self.open_settings)
+        menu.addMenu("&Games").addActions(
+            [
+                self._action("&Search", QKeySequence(keys.Find), self._on_find),
+                self._action("&First game", "Ctrl+G", self.grid.focus_first),
+                self.reconnect,
+                self.preferences,
+                self._action("&Quit", QKeySequence(keys.Quit), self.quit),
+            ]
+        )
         view = menu.addMenu("&View")
-        self.hide_scores = QAction("&Hide scores", self, checkable=True)
-        self.hide_scores.setShortcut(QKeySequence("Ctrl+H"))
-        self.hide_scores.toggled.connect(self.set_hide_scores)
-        view.addAction(self.hide_scores)
+        self.hide_scores = self._toggle("&Hide scores", "Ctrl+H", self.set_hide_scores)
+        self.ticker_action = self._toggle("&Ticker", "Ctrl+T", self.show_ticker)
+        view.addActions([self.hide_scores, self.ticker_action])
         view.addSeparator()
         self._themes = QActionGroup(self)
         for name in THEMES:
             label = "Follow the system" if name == "system" else f"{name.capitalize()} theme"
-            action = QAction(label, self, checkable=True)
+            action = self._action(label, "", lambda _=False, n=name: self.set_theme(n))
+            action.setCheckable(True)
             action.setChecked(name == self.settings.theme)
-            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
             self._themes.addAction(action)
             view.addAction(action)
-        help_ = menu.addMenu("&Help")
-        help_key = QKeySequence(QKeySequence.StandardKey.HelpContents)
-        keys = QAction("&Keyboard", self, shortcut=help_key)
-        keys.triggered.connect(self._on_keys_help)
-        about = QAction("&About", self)
-        about.triggered.connect(self._on_about)
-        help_.addActions([keys, about])
+        menu.addMenu("&Help").addActions(
+            [
+                self._action("&Keyboard", QKeySequence(keys.HelpContents), self._on_keys_help),
+                self._action("&About", "", self._on_about),
+            ]
+        )
 
     def _build_tray(self) -> None:
         self.tray = ScoresTray(self.games, self)
@@ -171,8 +181,7 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.indicator = ConnectionIndicator(lambda: self.client.last_event, bar)
         self.latency = ""  # "event→screen 12 ms (median of the last 200)"
-        self.delay_label = QLabel(bar)
-        self.delay_label.setObjectName("delay")
+        self.delay_label = DelayLabel(bar)
         bar.addPermanentWidget(self.delay_label)
         bar.addPermanentWidget(self.indicator)
         self.set_delay(self.settings.delay)
@@ -181,10 +190,7 @@ class MainWindow(QMainWindow):
         """Show everything ``seconds`` late (spoiler-safe), and say so in the status bar."""
         self.settings.delay = seconds
         self.client.set_delay(seconds)
-        text = f"⏱ {seconds} s behind" if seconds else ""
-        self.delay_label.setText(text)
-        self.delay_label.setAccessibleName(f"Spoiler delay: {seconds} seconds" if seconds else "")
-        self.delay_label.setVisible(bool(seconds))
+        self.delay_label.show_delay(seconds)
 
     # ------------------------------------------------------------------ feed → models
 
@@ -236,6 +242,23 @@ class MainWindow(QMainWindow):
         self.grid.set_empty_text("No games match the filters" if states else "Waiting for games…")
 
     # ------------------------------------------------------------------ user actions
+
+    def show_ticker(self, on: bool = True) -> Ticker:
+        """The always-on-top strip (created once; where it was is remembered)."""
+        if self.ticker is None:
+            self.ticker = Ticker(self.games, self.settings.ticker_mode)
+            self.ticker.open_game.connect(self.open_from_tray)
+            if self.settings.ticker_geometry is not None:
+                self.ticker.restoreGeometry(self.settings.ticker_geometry)
+        if self.ticker_action.isChecked() != on:
+            self.ticker_action.setChecked(on)
+        self.settings.ticker = on
+        if on:
+            self.ticker.show()
+        else:
+            self.settings.ticker_geometry = self.ticker.saveGeometry()
+            self.ticker.hide()
+        return self.ticker
 
     def set_hide_scores(self, on: bool) -> None:
         """Spoiler-safe at a glance: every score hidden until revealed (R, or open the game)."""
@@ -367,6 +390,11 @@ class MainWindow(QMainWindow):
             return
         for window in list(self.details.values()):
             window.close()
+        if self.ticker is not None:
+            self.settings.ticker_geometry = self.ticker.saveGeometry()
+            self.ticker.close()
+            self.ticker.deleteLater()
+            self.ticker = None
         super().closeEvent(event)
         self.closed.emit()
 
@@ -377,16 +405,3 @@ class MainWindow(QMainWindow):
     def score_text(self, game_id: str) -> str:
         """The card's whole line, as a screen reader reads it."""
         return str(self.index_of(game_id).data(Qt.ItemDataRole.AccessibleTextRole) or "")
-
-
-KEYS_HELP = """Tab / Shift+Tab, arrow keys: move between games
-Enter or Space: open the game's detail (Escape closes it)
-F: favourite the game's teams (favourites come first)
-Ctrl+F: search    Ctrl+G: first game    F5: reconnect now
-Ctrl+H: hide scores (R on a game reveals it)    Ctrl+,: settings    Ctrl+Q: quit"""
-
-
-def system_theme() -> str:
-    """ "light" or "dark", as the desktop says (light when it does not say)."""
-    scheme = QGuiApplication.styleHints().colorScheme()
-    return "dark" if scheme == Qt.ColorScheme.Dark else "light"

@@ -72,3 +72,17 @@ class ConnectionIndicator(QLabel):
             self.setText(text)
             self.setAccessibleName(f"Connection: {text}")
         self.setProperty("phase", self._status.phase)
+
+
+class DelayLabel(QLabel):
+    """Says "⏱ 45 s behind" while a spoiler delay holds the scores back; hidden without one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("delay")
+        self.hide()
+
+    def show_delay(self, seconds: int) -> None:
+        self.setText(f"⏱ {seconds} s behind" if seconds else "")
+        self.setAccessibleName(f"Spoiler delay: {seconds} seconds" if seconds else "")
+        self.setVisible(bool(seconds))
