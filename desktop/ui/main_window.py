@@ -37,17 +37,19 @@ from broadcaster import __version__
 from broadcaster.protocol import HISTORY_MAX_LIMIT, Event, GameState, History
 from desktop.feed.client import FeedClient
 from desktop.models.filter import GamesFilter
+from desktop.models.freshness import ago, freshness
 from desktop.models.games import GamesModel
 from desktop.notify.rules import Notice
 from desktop.resources import icon_path
 from desktop.settings import THEMES, Settings
 from desktop.ui.alerts import Alerts
+from desktop.ui.announce import Announcer
 from desktop.ui.detail import DetailWindow
 from desktop.ui.filters import FilterBar
 from desktop.ui.grid import GameGrid
 from desktop.ui.keys import KEYS_HELP
 from desktop.ui.settings_dialog import SettingsDialog
-from desktop.ui.status import ConnectionIndicator, DelayLabel, ago
+from desktop.ui.status import ConnectionIndicator, DelayLabel
 from desktop.ui.theme import Accents, apply_theme, system_theme
 from desktop.ui.ticker import Ticker
 from desktop.ui.tray import TITLE as TRAY_TITLE
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self._apply_theme(settings.theme)
         self.latencies: deque[float] = deque(maxlen=200)  # seconds, event time → shown
         self.stale = ""
+        self.seen: dict[str, float] = {}  # game id → time.monotonic() of its last update shown
         self.grid = GameGrid(self.view_model, self.accents, self)
         self.grid.setAccessibleName("Games")
         self.setCentralWidget(self.grid)
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
         self.grid.game_activated.connect(self.open_detail)
         self.grid.favourite_toggled.connect(self._on_favourite_toggled)
         self.grid.reveal.connect(self.games.reveal)
+        self.announcer = Announcer(self.games, self.grid.cards, self)
         self.games.rowsInserted.connect(self._on_games_listed)
         self.games.modelReset.connect(self._on_games_listed)
         self._clock = QTimer(self)
@@ -195,6 +199,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ feed → models
 
     def _on_games_reset(self, games: Sequence[GameState], epoch_changed: bool) -> None:
+        self.seen = dict.fromkeys((g.game_id for g in games), time.monotonic())
         self.games.server_now = self.client.server_time()
         self.games.reset(games, epoch_changed)
         for state in games:  # a card that tells what events did (scorers) needs them
@@ -205,6 +210,8 @@ class MainWindow(QMainWindow):
         self.games.tell(history.events)
 
     def _on_events(self, events: Sequence[Event]) -> None:
+        now = time.monotonic()
+        self.seen.update((event.game_id, now) for event in events)
         self.games.server_now = self.client.server_time()
         self.games.apply(events)
         QTimer.singleShot(0, lambda t=events[-1].time: self._on_shown(t))
@@ -219,6 +226,18 @@ class MainWindow(QMainWindow):
     def _on_tick(self) -> None:
         self.games.tick(self.client.server_time(time.time()))
         self._show_stale()
+        self._show_quiet(time.monotonic())
+
+    def _show_quiet(self, now: float) -> None:
+        """Each live game silent unusually long says since when, on its card."""
+        changed = False
+        for game_id, card in self.grid.cards.items():
+            state, seen = self.games.state(game_id), self.seen.get(game_id)
+            age = None if seen is None else now - seen
+            text = freshness(state.status, state.sport, age) if state is not None else ""
+            changed = card.set_quiet(text) or changed
+        if changed:
+            self.grid.refresh()
 
     def _show_stale(self) -> None:
         """Every card says when the feed is lost, with the age of what it shows."""

@@ -10,7 +10,7 @@ where it was is remembered.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizeGrip, QWidget
 
 from desktop.models.games import GamesModel
@@ -42,6 +42,10 @@ class Ticker(QWidget):
         self.label = QLabel(self)
         self.label.setObjectName("line")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        font = self.label.font()
+        font.setBold(True)
+        self.label.setFont(font)
+        self.text = ""
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 2, 4)
         layout.addWidget(self.label, 1)
@@ -94,10 +98,22 @@ class Ticker(QWidget):
         else:
             self.game_id = ids[self._turn % len(ids)]
             text = self.line_of(self.game_id)
-        if text != self.label.text():
-            self.label.setText(text)
+        if text != self.text:
+            self.text = text
             self.label.setAccessibleName(text)
             self.label.setToolTip(f"{text}\nClick: open the game · drag: move")
+        self._fit()
+
+    def _fit(self) -> None:
+        """The line, with "…" where the strip is too short for it (its name stays whole)."""
+        width = max(40, self.label.width())
+        shown = self.label.fontMetrics().elidedText(self.text, Qt.TextElideMode.ElideRight, width)
+        if shown != self.label.text():
+            self.label.setText(shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
 
     def game_at(self, x: int) -> str:
         """The game under the pointer (favourites side by side: whose line it is on)."""

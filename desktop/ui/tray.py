@@ -68,7 +68,8 @@ class ScoresTray(QSystemTrayIcon):
             none = self.menu.addAction("No favourites' games yet (star a card)")
             none.setEnabled(False)
         for game_id, line in self.lines:
-            action = self.menu.addAction(line)
+            action = self.menu.addAction(line.replace("&", "&&"))  # "1st & 10": no mnemonic
+            action.setData(game_id)
             action.triggered.connect(lambda _=False, g=game_id: self.open_game.emit(g))
         self.menu.addSeparator()
         for text, signal in (
@@ -82,8 +83,8 @@ class ScoresTray(QSystemTrayIcon):
 
     def game_actions(self) -> list[QAction]:
         """The menu's entries for favourite games (what a test or a screen reader finds)."""
-        ids = {line for _, line in self.lines}
-        return [a for a in self.menu.actions() if a.text() in ids]
+        ids = {game_id for game_id, _ in self.lines}
+        return [a for a in self.menu.actions() if a.data() in ids]
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:  # a left click

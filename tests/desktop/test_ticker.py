@@ -45,7 +45,7 @@ def test_the_ticker_cycles_through_live_games_and_a_click_opens_the_game(
     publish_all(run, broadcaster.publish, [suspend])  # not live any more
     qtbot.waitUntil(lambda: ticker.live_games() == ["g2"], timeout=WAIT_MS)
     qtbot.keyClick(ticker, Qt.Key.Key_Right)
-    assert ticker.label.text().startswith(FRA)
+    assert ticker.text.startswith(FRA)
     qtbot.keyClick(ticker, Qt.Key.Key_Return)  # by keyboard too
     qtbot.waitUntil(lambda: "g2" in window.details, timeout=WAIT_MS)
 
@@ -57,8 +57,8 @@ def test_favourites_side_by_side_and_the_place_is_remembered(
     star(window, BOS, qtbot)
     window.settings.ticker_mode = "favourites"
     ticker = window.show_ticker()
-    qtbot.waitUntil(lambda: ticker.label.text().startswith(BOS), timeout=WAIT_MS)
-    assert "France" not in ticker.label.text()
+    qtbot.waitUntil(lambda: ticker.text.startswith(BOS), timeout=WAIT_MS)
+    assert "France" not in ticker.text
     ticker.move(QPoint(123, 45))
     ticker.resize(400, 36)
     window.show_ticker(False)
