@@ -107,8 +107,8 @@ async def run_app(
         window.settings_changed.connect(lambda: _save(settings, store, window))
     client.events_applied.connect(lambda events: _log_shown(window, events))
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-        loop.add_signal_handler(signal.SIGINT, window.close)
-        loop.add_signal_handler(signal.SIGTERM, window.close)
+        loop.add_signal_handler(signal.SIGINT, window.quit)  # quit, even with a tray
+        loop.add_signal_handler(signal.SIGTERM, window.quit)
     embedded = None
     try:
         if demo:
@@ -165,7 +165,7 @@ def _report_paint(window: MainWindow, started: float | None) -> None:
     window.repaint()
     if started is not None:
         print(f"first paint: {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
-    window.close()
+    window.quit()
 
 
 if __name__ == "__main__":
