@@ -267,6 +267,8 @@ class MainWindow(QMainWindow):
         if self.ticker is None:
             self.ticker = Ticker(self.games, self.settings.ticker_mode)
             self.ticker.open_game.connect(self.open_from_tray)
+            self.ticker.mode_changed.connect(self._on_ticker_mode)
+            self.ticker.hide_asked.connect(lambda: self.show_ticker(False))
             if self.settings.ticker_geometry is not None:
                 self.ticker.restoreGeometry(self.settings.ticker_geometry)
         if self.ticker_action.isChecked() != on:
@@ -278,6 +280,10 @@ class MainWindow(QMainWindow):
             self.settings.ticker_geometry = self.ticker.saveGeometry()
             self.ticker.hide()
         return self.ticker
+
+    def _on_ticker_mode(self, mode: str) -> None:
+        self.settings.ticker_mode = mode
+        self.settings_changed.emit()
 
     def set_hide_scores(self, on: bool) -> None:
         """Spoiler-safe at a glance: every score hidden until revealed (R, or open the game)."""

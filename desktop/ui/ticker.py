@@ -1,17 +1,17 @@
 """The ticker: a frameless, always-on-top strip of one line over everything else.
 
-It cycles through the live games (``cycle``) or shows the favourites side by side
-(``favourites``), each game as its card reads (so hidden scores stay hidden and a
-spoiler delay holds it back too). A click (or Enter) opens the game in the main window; a
-drag moves the strip (it has no title bar); the grip at its right end resizes it;
-where it was is remembered.
+It cycles through the live games (``cycle``) or shows the favourites side by
+side (``favourites``; its context menu chooses), each game as its card reads (so
+hidden scores stay hidden and a spoiler delay holds it back too). A click (or
+Enter) opens the game in the main window; a drag moves the strip (it has no title
+bar); the grip at its right end resizes it; where it was is remembered.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizeGrip, QWidget
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSizeGrip, QWidget
 
 from desktop.models.games import GamesModel
 
@@ -24,9 +24,12 @@ SEP = "   ·   "
 
 
 class Ticker(QWidget):
-    """Signals: open_game(str): the strip was clicked on a game."""
+    """Signals: open_game(str): the strip was clicked on a game; mode_changed(str): the user
+    chose what it shows (its context menu); hide_asked(): its context menu's Hide."""
 
     open_game = Signal(str)
+    mode_changed = Signal(str)
+    hide_asked = Signal()
 
     def __init__(self, games: GamesModel, mode: str = "cycle", parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Tool)
@@ -126,6 +129,25 @@ class Ticker(QWidget):
             if x < left:
                 return game_id
         return ids[-1]
+
+    def menu(self) -> QMenu:
+        """What the strip shows, and hiding it (right click, or the menu key)."""
+        menu = QMenu(self)
+        for mode, text in (("cycle", "Cycle through live games"), ("favourites", "Favourites")):
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(mode == self.mode)
+            action.triggered.connect(lambda _=False, m=mode: self._choose(m))
+        menu.addSeparator()
+        menu.addAction("Hide the ticker").triggered.connect(self.hide_asked)
+        return menu
+
+    def _choose(self, mode: str) -> None:
+        self.set_mode(mode)
+        self.mode_changed.emit(self.mode)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        self.menu().exec(event.globalPos())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()

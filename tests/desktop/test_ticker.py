@@ -55,8 +55,13 @@ def test_favourites_side_by_side_and_the_place_is_remembered(
 ) -> None:
     window = window_on_games(broadcaster, make_window, run, qtbot, "basketball", "soccer")
     star(window, BOS, qtbot)
-    window.settings.ticker_mode = "favourites"
     ticker = window.show_ticker()
+    saved: list[str] = []
+    window.settings_changed.connect(lambda: saved.append(window.settings.ticker_mode))
+    (cycle, favourites) = ticker.menu().actions()[:2]
+    assert cycle.isChecked() and not favourites.isChecked()
+    favourites.trigger()  # the strip's context menu
+    assert (ticker.mode, saved) == ("favourites", ["favourites"])
     qtbot.waitUntil(lambda: ticker.text.startswith(BOS), timeout=WAIT_MS)
     assert "France" not in ticker.text
     ticker.move(QPoint(123, 45))
@@ -65,5 +70,6 @@ def test_favourites_side_by_side_and_the_place_is_remembered(
     ticker.deleteLater()
     window.ticker = None
     again = window.show_ticker()
-    assert (again.pos(), again.width()) == (QPoint(123, 45), 400)
-    window.show_ticker(False)
+    assert (again.pos(), again.width(), again.mode) == (QPoint(123, 45), 400, "favourites")
+    again.menu().actions()[-1].trigger()  # Hide the ticker
+    assert not again.isVisible() and not window.ticker_action.isChecked()
