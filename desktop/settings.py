@@ -9,6 +9,7 @@ without changing what is stored: only the Settings dialog saves them.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ class Settings:
     theme: str = "light"
     notify: bool = True  # notifications for favourites
     muted: list[str] = field(default_factory=list)  # notice kinds turned off
+    muted_for: dict[str, list[str]] = field(default_factory=dict)  # favourite → kinds it skips
     delay: int = 0  # seconds every update is held back (spoiler-safe)
     start_in_tray: bool = False
     close_to_tray: bool = False
@@ -63,6 +65,7 @@ class Settings:
             theme=theme if theme in THEMES else "light",
             notify=_flag(store.value("notify/on", True)),
             muted=_strings(store.value("notify/muted", [])),
+            muted_for=_per_favourite(store.value("notify/per_favourite", "{}")),
             delay=_seconds(store.value("delay", 0)),
             start_in_tray=_flag(store.value("tray/start", False)),
             close_to_tray=_flag(store.value("tray/close", False)),
@@ -81,6 +84,7 @@ class Settings:
         store.setValue("theme", self.theme)
         store.setValue("notify/on", self.notify)
         store.setValue("notify/muted", list(self.muted))
+        store.setValue("notify/per_favourite", json.dumps(self.muted_for, sort_keys=True))
         store.setValue("delay", self.delay)
         store.setValue("tray/start", self.start_in_tray)
         store.setValue("tray/close", self.close_to_tray)
@@ -134,6 +138,17 @@ def _strings(stored: object) -> list[str]:
 def _flag(stored: object) -> bool:
     """A stored boolean (an INI file gives it back as "true"/"false")."""
     return stored.lower() != "false" if isinstance(stored, str) else bool(stored)
+
+
+def _per_favourite(stored: object) -> dict[str, list[str]]:
+    """Kinds each favourite skips, kept as JSON (anything else: none)."""
+    try:
+        value = json.loads(str(stored))
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): _strings(v) for k, v in value.items() if isinstance(v, list) and v}
 
 
 def _seconds(stored: object) -> int:

@@ -1,8 +1,9 @@
 """What to notify from the feed's changes: pure, no Qt, no I/O.
 
 The fan's favourites (team names or game ids) get a notice for the kinds they
-chose: ``score`` (a goal, a basket, a run…), ``period`` (a period's end),
-``final`` and ``red_card``. The rules that keep it trustworthy:
+chose, overall and per favourite: ``score`` (a goal, a basket, a run…),
+``period`` (a period's end), ``final`` and ``red_card``. A game between two
+favourites is told when either wants to hear of it. The rules that keep it trustworthy:
 
 - only *news*: never an event a resume replays or a reconnect back-fills;
 - never twice for one event (``(epoch, seq)`` remembered);
@@ -68,12 +69,14 @@ def kind_of(event: Event, before: GameState | None) -> str | None:
 class Notifier:
     favourites: set[str] = field(default_factory=set)  # team names or game ids
     kinds: set[str] = field(default_factory=lambda: set(KINDS))
+    muted_for: dict[str, set[str]] = field(default_factory=dict)  # favourite → kinds it skips
     states: dict[str, GameState] = field(default_factory=dict)  # each game as last seen
     told: dict[tuple[str, int], Notice] = field(default_factory=dict)  # (epoch, seq) → notice
 
-    def follows(self, state: GameState) -> bool:
-        names = {state.game_id, state.home.name, state.away.name}
-        return bool(names & self.favourites)
+    def follows(self, state: GameState, kind: str = "") -> bool:
+        """Whether a favourite is in this game (and, given a kind, wants to hear of it)."""
+        names = {state.game_id, state.home.name, state.away.name} & self.favourites
+        return any(kind not in self.muted_for.get(name, ()) for name in names)
 
     def know(self, games: Iterable[GameState]) -> None:
         """A snapshot: the states later events are compared with; nothing is news."""
@@ -103,7 +106,7 @@ class Notifier:
 
     def _notice(self, event: Event, before: GameState | None, now: float) -> Notice | None:
         kind = kind_of(event, before)
-        if kind is None or kind not in self.kinds or not self.follows(event.state):
+        if kind is None or kind not in self.kinds or not self.follows(event.state, kind):
             return None
         text = present.play_text(event.kind, event.data, event.state, event, before)
         title = present.summary(event.state, now)

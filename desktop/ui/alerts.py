@@ -10,7 +10,7 @@ the notice still goes out as ``notified`` (the window shows it in the status bar
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
@@ -51,8 +51,12 @@ class Alerts(QObject):
     def set_favourites(self, favourites: Iterable[str]) -> None:
         self.notifier.favourites = set(favourites)
 
-    def set_muted(self, muted: Iterable[str]) -> None:
+    def set_muted(
+        self, muted: Iterable[str], muted_for: Mapping[str, Iterable[str]] | None = None
+    ) -> None:
+        """Kinds nobody is told of, and the kinds each favourite skips."""
         self.notifier.kinds = set(KINDS) - set(muted)
+        self.notifier.muted_for = {k: set(v) for k, v in (muted_for or {}).items()}
 
     def on_reset(self, games: Sequence[GameState], _epoch_changed: bool = False) -> None:
         self.notifier.know(games)

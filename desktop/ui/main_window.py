@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status()
         self.alerts = Alerts(client.server_time, settings.favourites, settings.muted, self)
+        self.alerts.set_muted(settings.muted, settings.muted_for)
         self.alerts.enabled = settings.notify
         self.alerts.quiet = self.games.is_hidden  # a hidden score is not told either
         self.alerts.follow(client)
@@ -365,7 +366,7 @@ class MainWindow(QMainWindow):
             self.set_delay(new.delay)
         self.games.set_favourites(new.favourites)
         self.alerts.set_favourites(new.favourites)
-        self.alerts.set_muted(new.muted)
+        self.alerts.set_muted(new.muted, new.muted_for)
         self.alerts.enabled = new.notify
         self.tray.refresh()
         self.settings_changed.emit()

@@ -1,4 +1,5 @@
-"""The Settings dialog: servers, feed token, favourites, notifications, delay, theme, tray.
+"""The Settings dialog: servers, feed token, favourites (and what each is told of),
+notifications, delay, theme, tray.
 
 It edits a copy; OK checks every field first and, when one is wrong, says which and why
 beside the buttons and keeps the dialog open with everything typed (nothing is lost).
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.feed.connection import feed_url
 from desktop.notify.rules import KIND_NAMES, KINDS
 from desktop.settings import MAX_DELAY, THEMES, Settings
+from desktop.ui.favourites_table import FavouritesTable
 
 
 def lines(edit: QPlainTextEdit) -> list[str]:
@@ -74,8 +76,8 @@ class SettingsDialog(QDialog):
         self.token.setToolTip(hint)
         form.addRow("Feed &token:", self.token)
         form.addRow("", self._note(hint))
-        self.favourites = self._text("Favourites", "\n".join(settings.favourites), 4)
-        form.addRow("&Favourites (teams, one per line):", self.favourites)
+        self.favourites = FavouritesTable(settings.favourites, settings.muted_for, self)
+        form.addRow("Favourites and what\neach one is told of:", self.favourites)
         self.notify = QCheckBox("&Notify me about favourites", self)
         self.notify.setChecked(settings.notify)
         form.addRow(self.notify)
@@ -146,12 +148,14 @@ class SettingsDialog(QDialog):
             self.error.show()
             return
         urls = lines(self.servers)
+        favourites, muted_for = self.favourites.chosen()
         self.chosen = replace(
             self.original,
             url=urls[0],
             fallbacks=urls[1:],
             token=self.token.text().strip(),
-            favourites=sorted(set(lines(self.favourites))),
+            favourites=favourites,
+            muted_for=muted_for,
             notify=self.notify.isChecked(),
             muted=[k for k, box in self.kinds.items() if not box.isChecked()],
             delay=self.delay.value(),

@@ -74,3 +74,13 @@ def test_period_ends_finals_and_red_cards_are_told_and_each_can_be_muted() -> No
     muted = Notifier(favourites={"France"}, kinds={"final"})
     muted.know([state(**SOCCER)])
     assert [n.kind for n in muted.take(news(card, half, end), now=0.0)] == ["final"]
+
+
+def test_each_favourite_can_skip_kinds_and_a_game_of_two_favourites_needs_only_one() -> None:
+    notifier = Notifier(favourites={"France"}, muted_for={"France": {"score"}})
+    notifier.know([state(**SOCCER)])
+    goal = event(2, home=1, **SOCCER)
+    end = event(3, kind="game.end", data={}, home=1, status="final", **SOCCER)
+    assert [n.kind for n in notifier.take(news(goal, end), now=0.0)] == ["final"]
+    notifier.favourites.add("Croatia")  # Croatia wants every kind
+    assert [n.kind for n in notifier.take(news(event(4, home=2, **SOCCER)), now=0.0)] == ["score"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from keyring.backend import KeyringBackend
 from keyring.backends.fail import Keyring as NoKeyring
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop.settings import SERVICE, TOKEN_USER, Settings, open_store
@@ -142,3 +142,27 @@ def test_while_the_first_server_does_not_answer_the_next_one_is_used(
     start_game(run, broadcaster.publish)
     card_for(window, "Boston Celtics 0, Los Angeles Lakers 0", qtbot)
     assert window.client.status.url == f"{broadcaster.url}/feed"
+
+
+def test_each_favourite_chooses_what_it_is_told_of_in_the_dialog_and_that_is_kept(
+    make_window: Callable[..., MainWindow], tmp_path: Path, test_keyring: KeyringBackend
+) -> None:
+    window = make_window("ws://127.0.0.1:9")
+    window.settings.favourites = ["France"]
+    dialog = window.open_settings()
+    table = dialog.favourites.table
+    assert table.item(0, 0).text() == "France"
+    scores = table.item(0, 1)
+    assert scores.data(Qt.ItemDataRole.AccessibleTextRole) == "Scores for France"
+    scores.setCheckState(Qt.CheckState.Unchecked)
+    dialog.favourites.add("Croatia", [])
+    dialog.favourites.add("  ", [])  # a blank row is dropped
+    press_ok(dialog)
+    assert window.settings.favourites == ["Croatia", "France"]
+    assert window.settings.muted_for == {"France": ["score"]}
+    assert window.alerts.notifier.muted_for == {"France": {"score"}}
+    ini = tmp_path / "s.ini"
+    window.settings.save(open_store(str(ini)), test_keyring)
+    assert Settings.load(open_store(str(ini)), test_keyring).muted_for == {"France": ["score"]}
+    ini.write_text("[notify]\nper_favourite=not json\n")
+    assert Settings.load(open_store(str(ini)), test_keyring).muted_for == {}
