@@ -26,7 +26,10 @@ class FavouritesTable(QWidget):
         self.table = QTableWidget(0, 1 + len(KINDS), self)
         self.table.setAccessibleName("Favourites")
         self.table.setHorizontalHeaderLabels(["Team or game", *(KIND_NAMES[k] for k in KINDS)])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumSize(600, 150)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -82,13 +83,16 @@ class SettingsDialog(QDialog):
         self.notify.setChecked(settings.notify)
         form.addRow(self.notify)
         self.kinds: dict[str, QCheckBox] = {}
+        row = QHBoxLayout()
         for kind in KINDS:
             box = QCheckBox(KIND_NAMES[kind], self)
             box.setChecked(kind not in settings.muted)
             self.notify.toggled.connect(box.setEnabled)
             box.setEnabled(settings.notify)
             self.kinds[kind] = box
-            form.addRow("", box)
+            row.addWidget(box)
+        row.addStretch(1)
+        form.addRow("For everyone:", row)
         self.delay = QSpinBox(self)
         self.delay.setRange(0, MAX_DELAY)
         self.delay.setSuffix(" s")
