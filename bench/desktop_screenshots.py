@@ -29,19 +29,28 @@ from broadcaster.importers.common import ImportedGame
 from broadcaster.protocol import GameState, Publish
 from broadcaster.sports import SPORTS, apply, create_game
 from desktop.app import start_demo
+from desktop.demo import Demo
 from desktop.feed.client import FeedClient
 from desktop.settings import Settings
 from desktop.ui.main_window import MainWindow
 
 
-async def shoot(app: QApplication, out: Path, seconds: float, theme: str) -> None:
+async def demo_window(
+    settings: Settings, width: int, height: int
+) -> tuple[FeedClient, MainWindow, Demo]:
+    """The real window following the demo broadcaster, shown, the pointer out of its way."""
     client = FeedClient()
-    window = MainWindow(client, Settings(theme=theme))
-    window.resize(1240, 760)
+    window = MainWindow(client, settings)
+    window.resize(width, height)
     demo = await start_demo(window)
     client.start(demo.url)
     window.show()
     QCursor.setPos(0, 0)  # not over the grid: it would wait for the pointer to re-sort
+    return client, window, demo
+
+
+async def shoot(app: QApplication, out: Path, seconds: float, theme: str) -> None:
+    client, window, demo = await demo_window(Settings(theme=theme), 1240, 760)
     try:
         await asyncio.sleep(seconds)
         games = window.games.games()

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import qasync
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -41,7 +41,10 @@ log = logging.getLogger("desktop")
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="scoreboard", description="Live scores from a broadcaster.")
     p.add_argument("--url", help="the broadcaster, e.g. ws://127.0.0.1:8765 (saved: last used)")
-    p.add_argument("--token", help="a feed token, if the broadcaster requires one")
+    p.add_argument(
+        "--token",
+        help="a feed token for this run (not saved: Settings keeps one in the system keyring)",
+    )
     p.add_argument(
         "--demo",
         action="store_true",
@@ -74,12 +77,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.load(store)
     url = args.url or settings.url
     token = settings.token if args.token is None else args.token
-    if not args.demo:  # the last broadcaster (and token) used are the next defaults
+    if not args.demo:  # the last broadcaster used is the next default (a token is not)
         settings.url = url
-        settings.token = token
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        runner.run(run_app(settings, url, token, args.demo, args.quit_after_paint, started))
-    settings.save(store)
+        runner.run(run_app(settings, url, token, args.demo, args.quit_after_paint, started, store))
+    problem = settings.save(store)
+    if problem:
+        log.error("%s", problem)
     return 0
 
 
@@ -90,24 +94,31 @@ async def run_app(
     demo: bool = False,
     quit_after_paint: bool = False,
     started: float | None = None,
+    store: QSettings | None = None,
 ) -> None:
     """Show the window, follow the feed until the window closes, then shut down."""
     loop = asyncio.get_running_loop()
     closed = asyncio.Event()
     client = FeedClient()
     window = MainWindow(client, settings)
+    window.run_token = bool(token) and token != settings.token
     window.closed.connect(closed.set)
+    if store is not None:  # what the user changes in Settings is kept at once
+        window.settings_changed.connect(lambda: _save(settings, store, window))
     client.events_applied.connect(lambda events: _log_shown(window, events))
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-        loop.add_signal_handler(signal.SIGINT, window.close)
-        loop.add_signal_handler(signal.SIGTERM, window.close)
+        loop.add_signal_handler(signal.SIGINT, window.quit)  # quit, even with a tray
+        loop.add_signal_handler(signal.SIGTERM, window.quit)
     embedded = None
     try:
         if demo:
             embedded = await start_demo(window)
             url, token = embedded.url, ""
-        client.start(url, token or None)
-        window.show()
+        client.start(url, token or None, () if demo else settings.fallbacks)
+        if quit_after_paint or not (settings.start_in_tray and window.tray.isVisible()):
+            window.show()
+        if settings.ticker and not quit_after_paint:
+            window.show_ticker()
         if quit_after_paint:
             QTimer.singleShot(0, lambda: _report_paint(window, started))
         await closed.wait()
@@ -136,6 +147,13 @@ async def start_demo(window: MainWindow, folder: Path | None = None) -> Demo:
     return demo
 
 
+def _save(settings: Settings, store: QSettings, window: MainWindow) -> None:
+    problem = settings.save(store)
+    if problem:
+        log.error("%s", problem)
+        window.show_message(f"⚠ {problem}")
+
+
 def _log_shown(window: MainWindow, events: Sequence[Event]) -> None:
     """``--log-level debug``: each updated game's line as the window now shows it."""
     if log.isEnabledFor(logging.DEBUG):
@@ -147,7 +165,7 @@ def _report_paint(window: MainWindow, started: float | None) -> None:
     window.repaint()
     if started is not None:
         print(f"first paint: {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
-    window.close()
+    window.quit()
 
 
 if __name__ == "__main__":

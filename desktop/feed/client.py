@@ -15,12 +15,15 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
+import msgspec
 from PySide6.QtCore import QObject, Signal
 
-from broadcaster.protocol import Event
+from broadcaster.protocol import History
 from desktop.feed.connection import FeedConnection, Status
+from desktop.feed.delay import DelayLine
 from desktop.feed.state import Applied, Change, HistoryArrived, Reset, ServerError
 
 log = logging.getLogger("desktop.feed")
@@ -35,6 +38,8 @@ class FeedClient(QObject):
         status_changed(Status): the connection's phase changed.
         games_reset(tuple[GameState, ...], bool): a snapshot; True when the epoch changed.
         events_applied(list[Event]): new events, in order, batched per loop turn.
+        applied(list[Applied]): the same batch, each event with whether it is news
+            (not a resume's catch-up): what notifications follow.
         history_received(History): an answer to ``request_history``.
         server_error(Error): the server refused a request.
     """
@@ -42,6 +47,7 @@ class FeedClient(QObject):
     status_changed = Signal(object)
     games_reset = Signal(object, bool)
     events_applied = Signal(object)
+    applied = Signal(object)
     history_received = Signal(object)
     server_error = Signal(object)
 
@@ -53,14 +59,18 @@ class FeedClient(QObject):
         self._flushed_at = 0.0
         self._busy = False  # the last batch was big: events are pouring in
         self._flush_scheduled = False
-        self._requests: set[asyncio.Task[str]] = set()
+        self._requests: set[asyncio.Task[object]] = set()
         self._offline = Status()
+        self.line: DelayLine[Change] = DelayLine()  # the spoiler delay (0: none)
+        self._release_at: asyncio.TimerHandle | None = None
+        self.shown_seq = 0  # the newest event let through the delay
         self.status_changed.connect(self._on_own_status)
 
     # ------------------------------------------------------------------ control
 
-    def start(self, url: str, token: str | None = None) -> None:
-        """Connect (and keep reconnecting) to ``url``; replaces any running connection.
+    def start(self, url: str, token: str | None = None, fallbacks: Sequence[str] = ()) -> None:
+        """Connect (and keep reconnecting) to ``url`` (or, while it fails, the ``fallbacks``
+        in turn); replaces any running connection.
 
         A URL that is not ``ws://`` or ``wss://`` leaves the client offline, saying why.
         """
@@ -68,7 +78,7 @@ class FeedClient(QObject):
             self._task.cancel()
             self._task = None
         try:
-            self.connection = FeedConnection(url, self, token=token)
+            self.connection = FeedConnection(url, self, token=token, fallbacks=fallbacks)
         except ValueError as exc:
             log.error("feed: %s", exc)
             self.connection = None
@@ -76,7 +86,18 @@ class FeedClient(QObject):
             return
         self._task = asyncio.get_running_loop().create_task(self.connection.run())
 
+    def set_delay(self, seconds: float) -> None:
+        """Show every update (and clock) ``seconds`` later than it happens; changeable live."""
+        self.line.set_delay(seconds)
+        self._release()
+
+    @property
+    def delay(self) -> float:
+        return self.line.delay
+
     async def stop(self) -> None:
+        if self._release_at is not None:
+            self._release_at.cancel()
         tasks = [t for t in (self._task, *self._requests) if t is not None]
         for task in tasks:
             task.cancel()
@@ -86,11 +107,16 @@ class FeedClient(QObject):
         self._task = None
 
     def request_history(self, game_id: str, before: int | None = None, limit: int = 200) -> None:
-        if self.connection is None:
-            return
-        task = asyncio.get_running_loop().create_task(
-            self.connection.request_history(game_id, before, limit)
-        )
+        if self.connection is not None:
+            self._spawn(self.connection.request_history(game_id, before, limit))
+
+    def reconnect_now(self) -> None:
+        """Stop waiting and connect again at once (the user asked)."""
+        if self.connection is not None:
+            self._spawn(self.connection.reconnect_now())
+
+    def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
         self._requests.add(task)
         task.add_done_callback(self._requests.discard)
 
@@ -103,8 +129,9 @@ class FeedClient(QObject):
         return self.connection.last_event if self.connection else None
 
     def server_time(self, now: float | None = None) -> float:
-        """The server's clock now (corrected for skew): what running game clocks follow."""
-        now = time.time() if now is None else now
+        """The server's clock now (corrected for skew), less the spoiler delay: what running
+        game clocks follow, so they run exactly as far behind as the scores."""
+        now = (time.time() if now is None else now) - self.line.delay
         return self.connection.state.server_time(now) if self.connection else now
 
     def _on_own_status(self, status: Status) -> None:
@@ -117,7 +144,36 @@ class FeedClient(QObject):
         self.status_changed.emit(status)
 
     def on_changes(self, changes: Sequence[Change]) -> None:
-        self._queue.extend(changes)
+        if self.line.delay > 0 or len(self.line):
+            now = asyncio.get_running_loop().time()
+            for change in changes:  # the game's picture waits; answers and errors do not
+                if isinstance(change, Applied | Reset):
+                    self.line.push(change, now)
+                else:
+                    self._queue.append(change)
+            self._release()
+        else:
+            self._queue.extend(changes)
+        if self._queue:
+            self._schedule_flush()
+
+    def _release(self) -> None:
+        """Let through what the delay line says is due; come back when the next one is."""
+        if self._release_at is not None:
+            self._release_at.cancel()
+            self._release_at = None
+        if not len(self.line):
+            return
+        loop = asyncio.get_running_loop()
+        due = self.line.due(loop.time())
+        if due:
+            self._queue.extend(due)
+            self._schedule_flush()
+        when = self.line.next_due()
+        if when is not None:  # (a timer may fire a hair early: never spin)
+            self._release_at = loop.call_at(max(when, loop.time() + 0.001), self._release)
+
+    def _schedule_flush(self) -> None:
         if not self._flush_scheduled:
             self._flush_scheduled = True
             loop = asyncio.get_running_loop()
@@ -132,20 +188,35 @@ class FeedClient(QObject):
         self._flushed_at = asyncio.get_running_loop().time()
         self._busy = len(self._queue) >= BUSY
         queue, self._queue = self._queue, []
-        batch: list[Event] = []
+        batch: list[Applied] = []
         for change in queue:
             if isinstance(change, Applied):
-                batch.append(change.event)
+                batch.append(change)
+                self.shown_seq = max(self.shown_seq, change.event.seq)
                 continue
-            if batch:
-                self.events_applied.emit(batch)
-                batch = []
+            self._emit_batch(batch)
+            batch = []
             if isinstance(change, Reset):
+                if change.epoch_changed:  # seqs of another journal
+                    self.shown_seq = 0
+                self.shown_seq = max([self.shown_seq, *(g.seq for g in change.games)])
                 self.games_reset.emit(change.games, change.epoch_changed)
             elif isinstance(change, HistoryArrived):
-                self.history_received.emit(change.history)
+                self.history_received.emit(self._not_ahead(change.history))
             elif isinstance(change, ServerError):
                 log.warning("feed: server error %s: %s", change.error.code, change.error.message)
                 self.server_error.emit(change.error)
+        self._emit_batch(batch)
+
+    def _not_ahead(self, history: History) -> History:
+        """A history page without what the delay still holds back (no spoilers in it)."""
+        if self.line.delay <= 0 and not len(self.line):
+            return history
+        return msgspec.structs.replace(
+            history, events=[e for e in history.events if e.seq <= self.shown_seq]
+        )
+
+    def _emit_batch(self, batch: list[Applied]) -> None:
         if batch:
-            self.events_applied.emit(batch)
+            self.events_applied.emit([a.event for a in batch])
+            self.applied.emit(batch)

@@ -2,8 +2,9 @@
 
 ``FeedConnection.run()`` is one long task: connect to ``/feed``, hand every
 frame to the pure ``FeedState``, send what it asks for, and when the
-connection drops, wait a full-jitter backoff and connect again, resuming from
-``(epoch, seq)``. What happens is told to a ``Listener`` (the Qt client), so
+connection drops, wait a full-jitter backoff (short while the server's host
+answers, growing while it is silent; ``reconnect_now`` ends it) and connect
+again, resuming from ``(epoch, seq)``. What happens is told to a ``Listener`` (the Qt client), so
 this module can be tested and benchmarked without a widget.
 
 A frame that cannot be parsed is logged and answered by a resync; more than
@@ -24,12 +25,18 @@ from typing import Literal, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidHandshake,
+    InvalidMessage,
+    InvalidStatus,
+    InvalidURI,
+)
 from websockets.typing import Subprotocol
 
 from broadcaster.errors import MessageError
 from broadcaster.protocol import CLOSE_GOING_AWAY, SUBPROTOCOL, encode, parse_server_message
-from desktop.feed.backoff import Backoff
+from desktop.feed.backoff import Backoff, Reach, reach_of
 from desktop.feed.state import Applied, Change, FeedState, Resyncing, Send, Synced
 
 log = logging.getLogger("desktop.feed")
@@ -40,6 +47,8 @@ MAX_BAD = 5
 BAD_WINDOW = 10.0
 YIELD_EVERY = 64  # frames handled before letting the UI run, during a burst
 MAX_FRAME = 16 * 1024 * 1024  # snapshots and history pages can be large
+OPEN_TIMEOUT = 10.0
+CLOSE_TIMEOUT = 2.0  # a "reconnect now" on a half-open connection must not wait long
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +59,8 @@ class Status:
     url: str = ""
     attempt: int = 0  # reconnect attempt being waited for
     retry_at: float | None = None
+    delay: float = 0.0  # the backoff wait chosen before that attempt
+    reach: Reach = "answered"  # did the last failed attempt hear the server's host?
     error: str = ""
     reason: str = ""  # why we are resyncing
 
@@ -80,15 +91,21 @@ class FeedConnection:
         token: str | None = None,
         state: FeedState | None = None,
         backoff: Backoff | None = None,
+        open_timeout: float = OPEN_TIMEOUT,
+        fallbacks: Sequence[str] = (),
     ) -> None:
-        self.url = feed_url(url)
+        self.urls = [feed_url(u) for u in (url, *fallbacks)]  # tried in turn while failing
+        self.url = self.urls[0]
         self.token = token
         self.listener = listener
         self.state = state or FeedState()
         self.backoff = backoff or Backoff()
+        self.open_timeout = open_timeout
+        self._now = asyncio.Event()  # "reconnect now": end the wait (or the connection)
         self.status = Status(url=self.url)
         self.last_event: float | None = None  # time.monotonic() of the last new event
         self._ws: ClientConnection | None = None
+        self._ws_opened = False  # the last attempt got as far as an open connection
         self._bad: deque[float] = deque()
 
     # ------------------------------------------------------------------ public
@@ -101,22 +118,40 @@ class FeedConnection:
                 phase: Phase = "connecting" if self.backoff.attempt == 0 else "reconnecting"
                 self._set(phase=phase, retry_at=None)
                 started = loop.time()
-                going_away, error = await self._connect_once()
+                self._ws_opened = False
+                going_away, error, reach = await self._connect_once()
+                if not self._ws_opened and len(self.urls) > 1:
+                    self._next_url()
                 if loop.time() - started >= STABLE_AFTER:
                     self.backoff.reset()
-                delay = self.backoff.next_delay()
+                delay = self.backoff.next_delay(reach)
                 if going_away:  # 1001: the server restarts; come back at once, with jitter
                     delay = min(delay, self.backoff.base)
-                log.info("feed: reconnecting in %.2f s (%s)", delay, error or "closed")
+                if self._now.is_set():
+                    delay = 0.0
+                self._now.clear()
+                log.info("feed: reconnecting in %.2f s (%s, %s)", delay, error or "closed", reach)
                 self._set(
                     phase="reconnecting",
                     attempt=self.backoff.attempt,
                     retry_at=time.monotonic() + delay,
+                    delay=delay,
                     error=error,
+                    reach=reach,
                 )
-                await asyncio.sleep(delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._now.wait(), delay)
+                self._now.clear()
         finally:
             self._set(phase="offline", retry_at=None)
+
+    async def reconnect_now(self) -> None:
+        """Try again at once: end the backoff wait, or drop a connection that seems stuck."""
+        self.backoff.reset()
+        self._now.set()
+        ws = self._ws
+        if ws is not None:
+            await ws.close(1000, "reconnect requested")
 
     async def request_history(
         self, game_id: str, before: int | None = None, limit: int = 200
@@ -129,32 +164,45 @@ class FeedConnection:
                 await ws.send(encode(req).decode())
         return str(req.req)
 
+    def _next_url(self) -> None:
+        """This broadcaster did not answer: the next attempt goes to the next one."""
+        self.url = self.urls[(self.urls.index(self.url) + 1) % len(self.urls)]
+        self._set(url=self.url)
+
     # ------------------------------------------------------------------ one connection
 
-    async def _connect_once(self) -> tuple[bool, str]:
-        """One connection's life; returns (closed with 1001, why it ended)."""
+    async def _connect_once(self) -> tuple[bool, str, Reach]:
+        """One connection's life: (closed with 1001, why it ended, did the host answer)."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
         try:
             async with connect(
                 self.url,
                 additional_headers=headers,
                 subprotocols=[Subprotocol(SUBPROTOCOL)],
-                open_timeout=10,
+                open_timeout=self.open_timeout,
+                close_timeout=CLOSE_TIMEOUT,
                 max_size=MAX_FRAME,
                 compression=None,
             ) as ws:
                 self._ws = ws
+                self._ws_opened = True
+                self._now.clear()  # a "now" asked for while connecting is answered
                 try:
                     await self._session(ws)
                 finally:
                     self._ws = None
                 code = ws.close_code
-                return code == CLOSE_GOING_AWAY, f"closed ({code})"
+                return code == CLOSE_GOING_AWAY, f"closed ({code})", "answered"
         except ConnectionClosed as exc:
             rcvd = exc.rcvd
-            return rcvd is not None and rcvd.code == CLOSE_GOING_AWAY, f"connection lost ({exc})"
+            going_away = rcvd is not None and rcvd.code == CLOSE_GOING_AWAY
+            return going_away, f"connection lost ({exc})", "answered"
+        except InvalidStatus as exc:
+            return False, str(exc), reach_of(exc, exc.response.status_code)
+        except InvalidMessage as exc:  # the host took the connection, then dropped it
+            return False, str(exc), "answered"
         except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as exc:
-            return False, str(exc) or type(exc).__name__
+            return False, str(exc) or type(exc).__name__, reach_of(exc)
 
     async def _session(self, ws: ClientConnection) -> None:
         handled = 0

@@ -11,7 +11,8 @@ some of which are messages to send (``Send``). The rules it keeps:
   without ``resume`` and announce ``Resyncing`` until the snapshot comes.
   History requests that were not answered yet are asked again.
 - ``snapshot``: replaces every game (``Reset``).
-- ``event``: applied exactly once, in order. ``seq`` at or below ours is a
+- ``event``: applied exactly once, in order; it is *news* only past the ``seq``
+  the last ``hello`` announced (what came before it is catch-up). ``seq`` at or below ours is a
   duplicate and is dropped; a ``seq`` past ``ours + 1`` is a gap: drop it and
   resubscribe from ours once, then drop until the next event in order arrives.
 - A frame we cannot parse: log it (the caller does), announce ``Resyncing``
@@ -57,9 +58,11 @@ class Reset:
 
 @dataclass(frozen=True, slots=True)
 class Applied:
-    """One event, new to us and in order."""
+    """One event, new to us and in order; ``news`` unless it happened before the last hello
+    (a resume's catch-up, a back-fill after a disconnect), which nobody should be alerted to."""
 
     event: Event
+    news: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,7 @@ class FeedState:
 
     epoch: str | None = None
     seq: int = 0
+    head: int = 0  # the server's seq in the last hello: events up to it are catch-up
     games: dict[str, GameState] = field(default_factory=dict)
     skew: float = 0.0  # server clock minus ours, from hello.time
     duplicates: int = 0  # events dropped because we had them already
@@ -145,6 +149,7 @@ class FeedState:
 
     def _hello(self, hello: Hello, now: float) -> list[Change]:
         self.skew = hello.time - now
+        self.head = hello.seq
         self._gap_pending = False
         changes: list[Change] = []
         if self.epoch is not None and hello.epoch != self.epoch:
@@ -186,7 +191,8 @@ class FeedState:
         self.seq = event.seq
         self.games[event.game_id] = event.state
         self._gap_pending = False
+        applied = Applied(event, news=event.seq > self.head)
         if self.resyncing:
             self.resyncing = False
-            return [Synced(), Applied(event)]
-        return [Applied(event)]
+            return [Synced(), applied]
+        return [applied]

@@ -32,6 +32,7 @@ from broadcaster.protocol import Event, GameState
 
 Index = QModelIndex | QPersistentModelIndex
 _TEXT = [int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.AccessibleTextRole)]
+HIDDEN_LINE = "score hidden (R reveals)"
 _STATUS_ORDER = {"live": 0, "break": 0, "suspended": 1, "scheduled": 2, "final": 3}
 
 
@@ -48,6 +49,7 @@ class Role(enum.IntEnum):
     PHASE = enum.auto()  # the line under the scores: "Q3 · 7:11", "West Indies won by 4 wickets"
     BOARD = enum.auto()  # the fan's reading (broadcaster.present.Board)
     FAVOURITE = enum.auto()
+    HIDDEN = enum.auto()  # "hide scores" is on and this game is not revealed
     SORT_KEY = enum.auto()
     SEARCH = enum.auto()  # lower-case text the search box matches
 
@@ -76,6 +78,8 @@ class GamesModel(QAbstractListModel):
         self._rows: dict[str, int] = {}
         self._clocks: dict[int, str] = {}  # row -> clock text last signalled, running clocks
         self._favourites: frozenset[str] = frozenset()
+        self.hide_scores = False  # one key hides every score until revealed per game
+        self.revealed: set[str] = set()
         self._stories: dict[str, Story] = {}  # games whose card tells what events did
         self.server_now = 0.0
 
@@ -93,6 +97,8 @@ class GamesModel(QAbstractListModel):
             return None
         state = self._states[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if self.is_hidden(state.game_id):
+                return f"{state.home.name} versus {state.away.name}, {HIDDEN_LINE}"
             return present.summary(state, self.server_now, self._stories.get(state.game_id))
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{state.league} · {state.venue}" if state.venue else state.league
@@ -117,6 +123,8 @@ class GamesModel(QAbstractListModel):
             return self.board(state).line
         if role == Role.BOARD:
             return self.board(state)
+        if role == Role.HIDDEN:
+            return self.is_hidden(state.game_id)
         if role == Role.FAVOURITE:
             return self.is_favourite(state)
         if role == Role.SORT_KEY:
@@ -139,7 +147,26 @@ class GamesModel(QAbstractListModel):
         return tuple(self._states)
 
     def board(self, state: GameState) -> Board:
+        if self.is_hidden(state.game_id):
+            return Board(home="–", away="–", status=HIDDEN_LINE)
         return present.board(state, self.server_now, self._stories.get(state.game_id))
+
+    def is_hidden(self, game_id: str) -> bool:
+        return self.hide_scores and game_id not in self.revealed
+
+    def set_hide_scores(self, on: bool) -> None:
+        """Hide every score (or show them all again); reveals start over."""
+        self.hide_scores = on
+        self.revealed.clear()
+        if self._states:
+            self.dataChanged.emit(self.index(0), self.index(len(self._states) - 1))
+
+    def reveal(self, game_id: str) -> None:
+        """Show this game's score while the others stay hidden."""
+        row = self._rows.get(game_id)
+        if self.hide_scores and row is not None and game_id not in self.revealed:
+            self.revealed.add(game_id)
+            self.dataChanged.emit(self.index(row), self.index(row))
 
     def is_favourite(self, state: GameState) -> bool:
         fav = self._favourites
@@ -246,6 +273,8 @@ class GamesModel(QAbstractListModel):
         self.endRemoveRows()
 
     def _signal_scores(self, old: GameState, new: GameState) -> None:
+        if self.is_hidden(new.game_id):
+            return
         for side in ("home", "away"):
             delta = new.team(side).score - old.team(side).score
             if delta:

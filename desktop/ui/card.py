@@ -10,8 +10,8 @@ so and how old its score is (``set_stale``).
 A dumb view of one model row (``show_row``). When a score it shows goes up
 (or down, after a correction) the card flashes: a glowing edge that fades,
 and a ``▲ +3`` badge beside the score and a bar under it while it does (so
-the change is not told by colour alone), and screen readers get an
-announcement. The
+the change is not told by colour alone); screen readers hear the focused
+game's and the favourites' changes (``desktop.ui.announce``). The
 card's accessible name is always the whole line, scores included.
 """
 
@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleAnnouncementEvent,
     QColor,
     QFocusEvent,
     QFont,
@@ -66,11 +64,13 @@ class GameCard(QFrame):
     Signals:
         activated(str): the game id, to open its detail.
         favourite_toggled(str): the star was pressed.
+        reveal(str): R was pressed: show this game's score while scores are hidden.
         navigate(str, int): an arrow key was pressed on this card (game id, Qt key).
     """
 
     activated = Signal(str)
     favourite_toggled = Signal(str)
+    reveal = Signal(str)
     navigate = Signal(str, int)
 
     def __init__(
@@ -133,6 +133,7 @@ class GameCard(QFrame):
         grid.addWidget(self.phase, 5, 0, 1, 6)
         grid.setColumnStretch(1, 1)
         self._stale = ""
+        self._quiet = ""  # "last update 6 min ago": this live game has been silent long
 
     def restyle(self) -> None:
         """Fonts and colours from the current palette and accents (after a theme change)."""
@@ -191,9 +192,10 @@ class GameCard(QFrame):
         favourite = bool(index.data(Role.FAVOURITE))
         changed = old is not state or favourite != self._favourite
         if changed:
-            self._show_state(state, old, index.data(Role.STATUS), favourite)
+            hidden = bool(index.data(Role.HIDDEN))  # no "+3" badge while scores are hidden
+            self._show_state(state, None if hidden else old, index.data(Role.STATUS), favourite)
         board: Board = index.data(Role.BOARD)
-        phase = self._stale or board.line
+        phase = self._stale or " · ".join(t for t in (board.line, self._quiet) if t)
         if changed or phase != self.phase.toolTip():
             self._show_board(board, state)
             self.phase.setText(
@@ -202,7 +204,8 @@ class GameCard(QFrame):
             self.phase.setToolTip(phase)
             self.phase.setAccessibleName(phase)
             name = index.data(Qt.ItemDataRole.AccessibleTextRole)
-            self.setAccessibleName(f"{name}, {self._stale}" if self._stale else name)
+            extra = self._stale or self._quiet
+            self.setAccessibleName(f"{name}, {extra}" if extra else name)
 
     def _style_score(self, score: QLabel) -> None:
         """A score in big figures; words ("yet to bat") smaller and muted."""
@@ -264,6 +267,11 @@ class GameCard(QFrame):
             self._fix_sizes()
             self._state = None  # show the next row whole: the texts are elided to the width
 
+    def set_quiet(self, text: str) -> bool:
+        """Say a live game has been silent unusually long; returns whether that changed."""
+        changed, self._quiet = text != self._quiet, text
+        return changed
+
     def set_stale(self, text: str) -> None:
         """Say the score may be old ("⚠ no connection · updated 2 min ago"); "" clears it."""
         if text != self._stale:
@@ -301,10 +309,7 @@ class GameCard(QFrame):
         badge.setText(f"▲ +{delta}" if delta > 0 else f"▼ {delta}")
         badge.setAccessibleName(f"{self.names[side].text()} scored {delta}")
         self._flashed.add(side)
-        self._fader.start(self)
-        if QAccessible.isActive():
-            event = QAccessibleAnnouncementEvent(self, self.accessibleName())
-            QAccessible.updateAccessibility(event)
+        self._fader.start(self)  # (screen readers hear of it from desktop.ui.announce)
 
     @property
     def flashing(self) -> bool:
@@ -391,6 +396,8 @@ class GameCard(QFrame):
             self.activated.emit(self.game_id)
         elif key == Qt.Key.Key_F:
             self.favourite_toggled.emit(self.game_id)
+        elif key == Qt.Key.Key_R:
+            self.reveal.emit(self.game_id)
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
             self.navigate.emit(self.game_id, key)
         else:

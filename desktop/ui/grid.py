@@ -35,10 +35,12 @@ class GameGrid(QScrollArea):
     Signals:
         game_activated(str): a card was opened (click, Enter).
         favourite_toggled(str): a card's star was pressed.
+        reveal(str): R on a card: show its score while scores are hidden.
     """
 
     game_activated = Signal(str)
     favourite_toggled = Signal(str)
+    reveal = Signal(str)
 
     def __init__(
         self, model: QAbstractItemModel, accents: Accents, parent: QWidget | None = None
@@ -185,6 +187,7 @@ class GameGrid(QScrollArea):
             card = self.cards[game_id] = GameCard(game_id, self._fader, self._accents, self._body)
             card.activated.connect(self.game_activated)
             card.favourite_toggled.connect(self.favourite_toggled)
+            card.reveal.connect(self.reveal)
             card.navigate.connect(self._on_navigate)
         return card
 

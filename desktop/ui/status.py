@@ -14,6 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop.feed.connection import Status
+from desktop.models.freshness import ago
 
 
 def describe(status: Status, last_event: float | None, now: float) -> str:
@@ -33,15 +34,6 @@ def describe(status: Status, last_event: float | None, now: float) -> str:
     if status.phase == "connecting":
         return f"… Connecting to {status.url}"
     return f"○ Offline · {status.error}" if status.error else "○ Offline"
-
-
-def ago(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds} s ago"
-    if seconds < 3600:
-        return f"{seconds // 60} min ago"
-    return f"{seconds // 3600} h ago"
 
 
 class ConnectionIndicator(QLabel):
@@ -72,3 +64,17 @@ class ConnectionIndicator(QLabel):
             self.setText(text)
             self.setAccessibleName(f"Connection: {text}")
         self.setProperty("phase", self._status.phase)
+
+
+class DelayLabel(QLabel):
+    """Says "⏱ 45 s behind" while a spoiler delay holds the scores back; hidden without one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("delay")
+        self.hide()
+
+    def show_delay(self, seconds: int) -> None:
+        self.setText(f"⏱ {seconds} s behind" if seconds else "")
+        self.setAccessibleName(f"Spoiler delay: {seconds} seconds" if seconds else "")
+        self.setVisible(bool(seconds))

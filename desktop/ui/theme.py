@@ -15,7 +15,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtGui import QColor, QFont, QPalette, QPixmap
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.resources import themes_dir
@@ -91,3 +92,9 @@ def style(widget: QWidget, *, px: int, bold: bool = False, color: QColor | None 
         palette.setColor(QPalette.ColorRole.WindowText, color)
         palette.setColor(QPalette.ColorRole.ButtonText, color)
         widget.setPalette(palette)
+
+
+def system_theme() -> str:
+    """The theme the desktop asks for: dark or light (light when it does not say)."""
+    scheme = QGuiApplication.styleHints().colorScheme()
+    return "dark" if scheme == Qt.ColorScheme.Dark else "light"

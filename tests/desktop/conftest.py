@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
 import qasync
+from keyring.backend import KeyringBackend
+from keyrings.alt.file import PlaintextKeyring
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.feed.client import FeedClient
@@ -25,6 +29,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/desktop" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def test_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[KeyringBackend]:
+    """A real keyring backend keeping its data in a temp file: never the user's keyring,
+    in this process (``keyring.set_keyring``) nor in a scoreboard it starts (environment)."""
+    data = tmp_path / "keyring-data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    backend = PlaintextKeyring()
+    backend.file_path = str(data / "python_keyring" / "keyring_pass.cfg")
+    before = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(before)
 
 
 @pytest.fixture

@@ -30,7 +30,9 @@ def test_help_names_every_option() -> None:
         assert option in result.stdout
 
 
-def test_it_paints_and_keeps_the_url_and_token_given_on_the_command_line(tmp_path: Path) -> None:
+def test_it_paints_and_keeps_the_url_but_never_saves_a_token_given_on_the_command_line(
+    tmp_path: Path,
+) -> None:
     ini = tmp_path / "settings.ini"
     url = ("--url", "ws://127.0.0.1:9", "--token", "t0k3n")
     result = scoreboard("--settings", str(ini), *url, "--quit-after-paint")
@@ -38,8 +40,12 @@ def test_it_paints_and_keeps_the_url_and_token_given_on_the_command_line(tmp_pat
     assert "first paint:" in result.stdout
     stored = ConfigParser()
     stored.read(ini)
-    assert (stored["General"]["url"], stored["General"]["token"]) == ("ws://127.0.0.1:9", "t0k3n")
+    assert stored["General"]["url"] == "ws://127.0.0.1:9"
+    assert "token" not in stored["General"]
     assert "window" in stored  # geometry kept for the next start
+    keyring_file = Path(os.environ["XDG_DATA_HOME"]) / "python_keyring" / "keyring_pass.cfg"
+    assert "t0k3n" not in ini.read_text()
+    assert not keyring_file.exists() or "t0k3n" not in keyring_file.read_text()
 
 
 def test_the_demo_starts_and_quits_cleanly(tmp_path: Path) -> None:

@@ -59,6 +59,21 @@ def start_game(run: Runner, url: str, game_id: str = "g1", sport: str = "basketb
     run(go())
 
 
+def window_on_games(
+    broadcaster: BroadcasterProcess,
+    make_window: Callable[..., MainWindow],
+    run: Runner,
+    qtbot: Any,
+    *sports: str,
+) -> MainWindow:
+    """A window following live games g1, g2… of these sports, once their cards show."""
+    window = make_window(broadcaster.url)
+    for n, sport in enumerate(sports, 1):
+        start_game(run, broadcaster.publish, f"g{n}", sport)
+    qtbot.waitUntil(lambda: len(window.grid.cards) == len(sports), timeout=WAIT_MS)
+    return window
+
+
 def card_for(window: MainWindow, prefix: str, qtbot: Any) -> GameCard:
     """The one game card whose accessible name starts with ``prefix``, once it shows."""
 

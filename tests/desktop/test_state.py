@@ -63,6 +63,17 @@ def test_reconnect_resumes_from_epoch_and_seq_and_asks_unanswered_history_again(
     assert sends(feed.receive(hello(seq=9), now=0.0)) == [Subscribe(resume=Resume(EPOCH, 5))]
 
 
+def test_events_a_resume_catches_up_on_are_not_news_and_later_ones_are() -> None:
+    feed = synced_state(5)
+    feed.receive(hello(seq=7), now=0.0)  # the server was at 7 when we came back
+    caught_up = [feed.receive(event(seq), now=0.0) for seq in (6, 7, 8)]
+    assert caught_up == [
+        [Applied(event(6), news=False)],
+        [Applied(event(7), news=False)],
+        [Applied(event(8), news=True)],
+    ]
+
+
 def test_a_gap_resubscribes_once_and_drops_events_until_continuity_returns() -> None:
     feed = synced_state(5)
     first = feed.receive(event(8), now=0.0)

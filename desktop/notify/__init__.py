@@ -1,0 +1,1 @@
+"""Telling the user about favourites' games when they are not looking."""

@@ -1,0 +1,123 @@
+"""What to notify from the feed's changes: pure, no Qt, no I/O.
+
+The fan's favourites (team names or game ids) get a notice for the kinds they
+chose, overall and per favourite: ``score`` (a goal, a basket, a run…),
+``period`` (a period's end), ``final`` and ``red_card``. A game between two
+favourites is told when either wants to hear of it. The rules that keep it trustworthy:
+
+- only *news*: never an event a resume replays or a reconnect back-fills;
+- never twice for one event (``(epoch, seq)`` remembered);
+- never for an event voided in the same batch (a spoiler delay often holds both);
+- a void of an event that was notified gets a "Disallowed" notice, even when the void
+  itself came in a back-fill: the fan was told something that is no longer true.
+
+Texts come from ``broadcaster.present``: the game's line as a screen reader reads it
+for the title, the play's own sentence for the body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from broadcaster import present
+from broadcaster.protocol import Event, GameState
+from desktop.feed.state import Applied
+
+KINDS = ("score", "period", "final", "red_card")
+KIND_NAMES = {
+    "score": "Scores",
+    "period": "Period ends",
+    "final": "Final results",
+    "red_card": "Red cards",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One notification: ``seq`` is the event it is about."""
+
+    game_id: str
+    seq: int
+    kind: str  # one of KINDS, or "disallowed"
+    title: str
+    text: str
+
+
+def reds(state: GameState) -> int:
+    cards = state.detail.get("cards")
+    if not isinstance(cards, dict):
+        return 0
+    return sum(int(side.get("red", 0)) for side in cards.values() if isinstance(side, dict))
+
+
+def kind_of(event: Event, before: GameState | None) -> str | None:
+    """Which notice kind an event is, if any."""
+    state = event.state
+    if state.status == "final" and (before is None or before.status != "final"):
+        return "final"
+    if event.kind == "score":
+        return "score"
+    if event.kind == "period.end":
+        return "period"
+    if before is not None and reds(state) > reds(before):
+        return "red_card"
+    return None
+
+
+@dataclass
+class Notifier:
+    favourites: set[str] = field(default_factory=set)  # team names or game ids
+    kinds: set[str] = field(default_factory=lambda: set(KINDS))
+    muted_for: dict[str, set[str]] = field(default_factory=dict)  # favourite → kinds it skips
+    states: dict[str, GameState] = field(default_factory=dict)  # each game as last seen
+    told: dict[tuple[str, int], Notice] = field(default_factory=dict)  # (epoch, seq) → notice
+
+    def follows(self, state: GameState, kind: str = "") -> bool:
+        """Whether a favourite is in this game (and, given a kind, wants to hear of it)."""
+        names = {state.game_id, state.home.name, state.away.name} & self.favourites
+        return any(kind not in self.muted_for.get(name, ()) for name in names)
+
+    def know(self, games: Iterable[GameState]) -> None:
+        """A snapshot: the states later events are compared with; nothing is news."""
+        self.states = {g.game_id: g for g in games}
+
+    def take(self, applied: Sequence[Applied], now: float) -> list[Notice]:
+        """Every applied event, in order; returns the notices to show now."""
+        voided = {
+            (a.event.epoch, a.event.data.get("target"))
+            for a in applied
+            if a.event.kind == "correction" and a.event.data.get("action") == "void"
+        }
+        notices: list[Notice] = []
+        for a in applied:
+            event = a.event
+            before = self.states.get(event.game_id)
+            self.states[event.game_id] = event.state
+            key = (event.epoch, event.seq)
+            if event.kind == "correction":
+                notices.extend(self._disallowed(event, now))
+            elif a.news and key not in self.told and key not in voided:
+                notice = self._notice(event, before, now)
+                if notice is not None:
+                    self.told[key] = notice
+                    notices.append(notice)
+        return notices
+
+    def _notice(self, event: Event, before: GameState | None, now: float) -> Notice | None:
+        kind = kind_of(event, before)
+        if kind is None or kind not in self.kinds or not self.follows(event.state, kind):
+            return None
+        text = present.play_text(event.kind, event.data, event.state, event, before)
+        title = present.summary(event.state, now)
+        return Notice(event.game_id, event.seq, kind, title, text)
+
+    def _disallowed(self, event: Event, now: float) -> list[Notice]:
+        if event.data.get("action") != "void":
+            return []
+        told = self.told.pop((event.epoch, event.data.get("target")), None)  # type: ignore[arg-type]
+        if told is None or told.kind == "final":
+            return []
+        title = present.summary(event.state, now)
+        notice = Notice(event.game_id, event.seq, "disallowed", title, f"Disallowed: {told.text}")
+        return [notice]
