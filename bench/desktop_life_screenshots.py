@@ -36,8 +36,15 @@ async def shoot(app: QApplication, out: Path, seconds: float, scale: str) -> Non
     client, window, demo = await demo_window(Settings(close_to_tray=True), 1100, 680)
     try:
         await asyncio.sleep(seconds)
-        if scale:
+        if scale:  # the window, the dialog and the ticker at a high-DPI scale
             save(window, out / f"scoreboard-scale-{scale}.png")
+            dialog = window.open_settings()
+            await asyncio.sleep(0.8)
+            save(dialog, out / f"settings-dialog-scale-{scale}.png")
+            dialog.reject()
+            ticker = window.show_ticker()
+            await asyncio.sleep(1.0)
+            save(ticker, out / f"ticker-scale-{scale}.png")
             return
         live = [g for g in window.games.games() if g.status == "live"]
         teams = sorted({name for g in live[:3] for name in (g.home.name, g.away.name)})

@@ -1,9 +1,10 @@
 """Notifications for favourites, delivered through the desktop's own notification system.
 
-``Alerts`` follows a feed source (the ``FeedClient``, or the spoiler delay in front of
-it: anything with ``applied`` and ``games_reset`` signals), asks the pure
-``Notifier`` what is worth telling and shows it with ``QSystemTrayIcon.showMessage``
-(the freedesktop notification service on Linux desktops). Where there is no tray
+``Alerts`` follows a feed source (the ``FeedClient``, whose changes have passed its
+spoiler delay: anything with ``applied`` and ``games_reset`` signals), asks the pure
+``Notifier`` what is worth telling and shows it with ``QSystemTrayIcon.showMessage``:
+the desktop's notification service where its tray is a StatusNotifier one (KDE, GNOME
+with the extension), else Qt's own balloon by the tray icon. Where there is no tray
 the notice still goes out as ``notified`` (the window shows it in the status bar).
 """
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.autostart import set_start_at_login, starts_at_login
 from desktop.feed.connection import feed_url
 from desktop.notify.rules import KIND_NAMES, KINDS
 from desktop.settings import MAX_DELAY, THEMES, Settings
@@ -112,6 +113,9 @@ class SettingsDialog(QDialog):
         self.close_to_tray = QCheckBox("&Closing the window keeps scores in the tray", self)
         self.close_to_tray.setChecked(settings.close_to_tray)
         form.addRow(self.close_to_tray)
+        self.at_login = QCheckBox("Start at &login (a desktop entry in ~/.config/autostart)", self)
+        self.at_login.setChecked(starts_at_login())
+        form.addRow(self.at_login)
         self.error = QLabel(self)
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -147,6 +151,8 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         problem = self.problem()
+        if not problem and self.at_login.isChecked() != starts_at_login():
+            problem = set_start_at_login(self.at_login.isChecked())
         if problem:
             self.error.setText(f"⚠ {problem}")
             self.error.show()

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSizeGrip, QWidget
 from desktop.models.games import GamesModel
 
 CYCLE_MS = 5000
-REFRESH_MS = 1000
 LIVE = ("live", "break")
 DRAG = 6  # pixels the pointer must move for a press to be a drag, not a click
 MODES = ("cycle", "favourites")
@@ -62,11 +61,16 @@ class Ticker(QWidget):
         self.cycle.setInterval(CYCLE_MS)
         self.cycle.timeout.connect(self.advance)
         self.cycle.start()
-        self._refresh = QTimer(self)
-        self._refresh.setInterval(REFRESH_MS)
+        self._refresh = QTimer(self)  # the model's changes, at most once per loop turn
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(0)
         self._refresh.timeout.connect(self.show_line)
-        self._refresh.start()
+        for signal in (games.dataChanged, games.modelReset, games.rowsInserted, games.rowsRemoved):
+            signal.connect(self._on_model_changed)
         self.show_line()
+
+    def _on_model_changed(self, *_: object) -> None:
+        self._refresh.start()
 
     def live_games(self) -> list[str]:
         """The games to cycle through, in the grid's order."""

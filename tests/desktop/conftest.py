@@ -34,9 +34,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def test_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[KeyringBackend]:
     """A real keyring backend keeping its data in a temp file: never the user's keyring,
-    in this process (``keyring.set_keyring``) nor in a scoreboard it starts (environment)."""
+    in this process (``keyring.set_keyring``) nor in a scoreboard it starts (environment).
+    The user's config folder (start at login's desktop entry) is a temp one too."""
     data = tmp_path / "keyring-data"
     monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
     backend = PlaintextKeyring()
     backend.file_path = str(data / "python_keyring" / "keyring_pass.cfg")

@@ -12,6 +12,7 @@ from keyring.backends.fail import Keyring as NoKeyring
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from desktop.autostart import autostart_path
 from desktop.settings import SERVICE, TOKEN_USER, Settings, open_store
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings_dialog import SettingsDialog
@@ -166,3 +167,31 @@ def test_each_favourite_chooses_what_it_is_told_of_in_the_dialog_and_that_is_kep
     assert Settings.load(open_store(str(ini)), test_keyring).muted_for == {"France": ["score"]}
     ini.write_text("[notify]\nper_favourite=not json\n")
     assert Settings.load(open_store(str(ini)), test_keyring).muted_for == {}
+
+
+def test_start_at_login_writes_and_removes_a_desktop_entry_and_says_when_it_cannot(
+    make_window: Callable[..., MainWindow], tmp_path: Path
+) -> None:
+    window = make_window("ws://127.0.0.1:9")
+    entry = autostart_path()
+    assert entry.is_relative_to(tmp_path)  # never the user's own folder
+    dialog = window.open_settings()
+    assert not dialog.at_login.isChecked()
+    dialog.at_login.setChecked(True)
+    press_ok(dialog)
+    text = entry.read_text()
+    assert "[Desktop Entry]" in text and "Exec=" in text and "-m desktop" in text
+    dialog = window.open_settings()
+    assert dialog.at_login.isChecked()
+    dialog.at_login.setChecked(False)
+    press_ok(dialog)
+    assert not entry.exists()
+
+    entry.parent.rmdir()
+    entry.parent.write_text("a file where the autostart folder should be")
+    dialog = window.open_settings()
+    dialog.at_login.setChecked(True)
+    press_ok(dialog)
+    assert dialog.isVisible()  # nothing lost: the dialog stays, saying why
+    assert dialog.error.text().startswith("⚠ Start at login could not be set")
+    dialog.reject()

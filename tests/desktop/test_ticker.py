@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from desktop.ui.main_window import MainWindow
 from tests.desktop.conftest import WAIT_MS, Runner
-from tests.desktop.test_live import publish_all, window_on_games
+from tests.desktop.test_live import publish_all, score, window_on_games
 from tests.desktop.test_notifications import star
 from tests.helpers.proc import BroadcasterProcess
 
@@ -64,6 +64,8 @@ def test_favourites_side_by_side_and_the_place_is_remembered(
     assert (ticker.mode, saved) == ("favourites", ["favourites"])
     qtbot.waitUntil(lambda: ticker.text.startswith(BOS), timeout=WAIT_MS)
     assert "France" not in ticker.text
+    publish_all(run, broadcaster.publish, [("g1", "score", score("home", 2))])
+    qtbot.waitUntil(lambda: ticker.text.startswith("Boston Celtics 2"), timeout=WAIT_MS)
     ticker.move(QPoint(123, 45))
     ticker.resize(400, 36)
     window.show_ticker(False)
