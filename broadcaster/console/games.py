@@ -15,7 +15,7 @@ from broadcaster.sports.base import (
     create_game,
 )
 
-NEW_OPTIONS: Final = ("id", "venue", "start")
+NEW_OPTIONS: Final = ("id", "venue", "start", "fav")
 
 
 def use(args: Sequence[str], model: Model) -> str:
@@ -62,7 +62,7 @@ def same_game(state: GameState | None, data: Mapping[str, Any]) -> bool:
 
 
 def new(args: Sequence[str], model: Model, today: date) -> tuple[str, dict[str, Any] | None]:
-    """``new SPORT LEAGUE HOME AWAY [id=…] [venue=…] [start=…]``: the game id and its data
+    """``new SPORT LEAGUE HOME AWAY [id=…] [venue=…] [start=…] [fav=h|a]``: the game id and its data
     (None: the same game exists already, today or with that id, and is meant)."""
     options: dict[str, str] = {}
     positional: list[str] = []
@@ -89,6 +89,11 @@ def new(args: Sequence[str], model: Model, today: date) -> tuple[str, dict[str, 
         data["venue"] = options["venue"]
     if options.get("start"):
         data["start"] = _start_time(options["start"])
+    if options.get("fav"):
+        fav = {"h": "home", "home": "home", "a": "away", "away": "away"}.get(options["fav"].lower())
+        if fav is None:
+            raise CommandError("fav= names the favourite: fav=h or fav=a")
+        data["favourite"] = fav
     game_id = options.get("id") or _game_id(data, model, today)
     if game_id in model.game_ids():
         if same_game(model.state(game_id), data):

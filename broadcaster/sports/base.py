@@ -191,7 +191,10 @@ def create_game(game_id: str, data: Mapping[str, Any], sports: Mapping[str, Spor
         home=Team(d.home.name, d.home.short),
         away=Team(d.away.name, d.away.short),
         clock=Clock(False, 0.0, first.direction, 0.0),
-        detail=sport.initial_detail(d.league),
+        detail={
+            **sport.initial_detail(d.league),
+            **({"favourite": d.favourite} if d.favourite else {}),
+        },
         start=d.start,
         venue=d.venue,
     )

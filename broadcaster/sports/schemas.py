@@ -30,6 +30,7 @@ class CreateData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     away: TeamInfo
     start: float | None = None
     venue: str | None = None
+    favourite: Side | None = None  # the side the odds or rankings favour (upset alerts)
 
 
 class NoData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -2,8 +2,10 @@
 
 The fan's favourites (team names or game ids) get a notice for the kinds they
 chose, overall and per favourite: ``score`` (a goal, a basket, a run…),
-``period`` (a period's end), ``final`` and ``red_card``. A game between two
-favourites is told when either wants to hear of it. The rules that keep it trustworthy:
+``period`` (a period's end), ``final``, ``red_card`` and ``upset`` (a final won by the
+side the game's ``favourite`` — from the odds or rankings, named at ``game.create`` — was
+not). A game between two favourites is told when either wants to hear of it. The rules
+that keep it trustworthy:
 
 - only *news*: never an event a resume replays or a reconnect back-fills;
 - never twice for one event (``(epoch, seq)`` remembered);
@@ -24,12 +26,13 @@ from broadcaster import present
 from broadcaster.protocol import Event, GameState
 from desktop.feed.state import Applied
 
-KINDS = ("score", "period", "final", "red_card")
+KINDS = ("score", "period", "final", "red_card", "upset")
 KIND_NAMES = {
     "score": "Scores",
     "period": "Period ends",
     "final": "Final results",
     "red_card": "Red cards",
+    "upset": "Upsets",
 }
 
 
@@ -51,11 +54,28 @@ def reds(state: GameState) -> int:
     return sum(int(side.get("red", 0)) for side in cards.values() if isinstance(side, dict))
 
 
+def winner(state: GameState) -> str | None:
+    """The side that won a final game, if one did."""
+    named = state.detail.get("winner")
+    if named in ("home", "away"):
+        return str(named)
+    if state.home.score != state.away.score:
+        return "home" if state.home.score > state.away.score else "away"
+    return None
+
+
+def upset(state: GameState) -> bool:
+    """A final won by the side that was not the favourite."""
+    favourite = state.detail.get("favourite")
+    won = winner(state)
+    return favourite in ("home", "away") and won is not None and won != favourite
+
+
 def kind_of(event: Event, before: GameState | None) -> str | None:
-    """Which notice kind an event is, if any."""
+    """Which notice kind an event is, if any (a final that is an upset is told as one)."""
     state = event.state
     if state.status == "final" and (before is None or before.status != "final"):
-        return "final"
+        return "upset" if upset(state) else "final"
     if event.kind == "score":
         return "score"
     if event.kind == "period.end":
@@ -106,9 +126,13 @@ class Notifier:
 
     def _notice(self, event: Event, before: GameState | None, now: float) -> Notice | None:
         kind = kind_of(event, before)
+        if kind == "upset" and not (kind in self.kinds and self.follows(event.state, kind)):
+            kind = "final"  # not wanted as an upset: maybe still as a final result
         if kind is None or kind not in self.kinds or not self.follows(event.state, kind):
             return None
         text = present.play_text(event.kind, event.data, event.state, event, before)
+        if kind == "upset":
+            text = f"Upset! {text}"
         title = present.summary(event.state, now)
         return Notice(event.game_id, event.seq, kind, title, text)
 
@@ -116,7 +140,7 @@ class Notifier:
         if event.data.get("action") != "void":
             return []
         told = self.told.pop((event.epoch, event.data.get("target")), None)  # type: ignore[arg-type]
-        if told is None or told.kind == "final":
+        if told is None or told.kind in ("final", "upset"):
             return []
         title = present.summary(event.state, now)
         notice = Notice(event.game_id, event.seq, "disallowed", title, f"Disallowed: {told.text}")

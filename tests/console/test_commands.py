@@ -165,6 +165,14 @@ def test_new_creates_a_game_with_a_readable_id() -> None:
     )
 
 
+def test_new_names_the_favourite_for_upset_alerts() -> None:
+    ctx = Context(Model(SPORTS), None, TODAY)
+    cmd = parse("new soccer WC ARG=Argentina FRA=France fav=a", ctx)
+    assert isinstance(cmd, Emit) and cmd.data["favourite"] == "away"
+    with pytest.raises(CommandError, match="fav=h or fav=a"):
+        parse("new soccer WC ARG=Argentina FRA=France fav=France", ctx)
+
+
 def test_new_refuses_what_the_broadcaster_would_refuse() -> None:
     ctx = Context(Model(SPORTS), None, TODAY)
     with pytest.raises(CommandError, match="unknown sport 'curling'"):

@@ -84,3 +84,17 @@ def test_each_favourite_can_skip_kinds_and_a_game_of_two_favourites_needs_only_o
     assert [n.kind for n in notifier.take(news(goal, end), now=0.0)] == ["final"]
     notifier.favourites.add("Croatia")  # Croatia wants every kind
     assert [n.kind for n in notifier.take(news(event(4, home=2, **SOCCER)), now=0.0)] == ["score"]
+
+
+def test_a_final_won_by_the_side_not_favoured_is_told_as_an_upset() -> None:
+    underdog = {"favourite": "home"}  # the odds favoured Boston
+    notifier = Notifier(favourites={BOS})
+    lost = event(9, kind="game.end", data={}, home=90, away=95, status="final", detail=underdog)
+    (notice,) = notifier.take(news(lost), now=0.0)
+    assert notice.kind == "upset"
+    assert notice.text.startswith("Upset! ")
+    favoured_won = Notifier(favourites={BOS})
+    won = event(9, kind="game.end", data={}, home=99, away=95, status="final", detail=underdog)
+    assert [n.kind for n in favoured_won.take(news(won), now=0.0)] == ["final"]
+    only_finals = Notifier(favourites={BOS}, kinds={"final"})  # upsets not wanted: a final
+    assert [n.kind for n in only_finals.take(news(lost), now=0.0)] == ["final"]

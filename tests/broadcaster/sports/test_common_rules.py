@@ -188,3 +188,12 @@ def test_a_substitution_is_checked_and_leaves_the_score_alone() -> None:
         )
     with pytest.raises(RuleViolation, match="substitution"):
         apply(SPORTS["tennis"], state, "substitution", {"team": "home", "on": "A", "off": "B"}, 3.0)
+
+
+def test_game_create_may_name_the_favourite_for_upset_alerts() -> None:
+    data = {"sport": "soccer", "league": "WC", "home": {"name": "France", "short": "FRA"},
+            "away": {"name": "Croatia", "short": "CRO"}}  # fmt: skip
+    assert create_game("g", {**data, "favourite": "home"}, SPORTS).detail["favourite"] == "home"
+    assert "favourite" not in create_game("g", data, SPORTS).detail
+    with pytest.raises(RuleViolation, match="favourite"):
+        create_game("g", {**data, "favourite": "France"}, SPORTS)
