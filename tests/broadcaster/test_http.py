@@ -108,6 +108,7 @@ async def test_refused_feed_handshakes_are_logged_once_without_the_token(
         assert two.value.response.status_code == 400
         async with connect(proc.feed + "?token=feed-secret-42") as ok:
             assert json.loads(await ok.recv())["type"] == "hello"
+        assert await proc.alogged("refused /feed from 127.0.0.1: two tokens")  # the last one
         log = proc.stderr
         assert log.count("refused /feed") == 3
         assert "origin ['https://evil.example'] not allowed" in log

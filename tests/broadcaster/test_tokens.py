@@ -245,6 +245,7 @@ async def test_wrong_tokens_back_off_with_429_then_the_right_token_works(
     metrics = (await aget(proc.http + "/metrics"))[1]
     assert 'scorecast_handshakes_refused_total{status="401"} 5.0' in metrics
     assert 'scorecast_handshakes_refused_total{status="429"} ' in metrics
+    assert await proc.alogged("shut out for 1 s")  # the log is read by another thread
     refused = [line for line in proc.stderr.splitlines() if "refused /publish" in line]
     assert len(refused) == 5  # once each; the 429s while shut out add no line
     assert "shut out for 1 s" in refused[-1]

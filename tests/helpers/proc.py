@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import resource
@@ -34,6 +35,7 @@ class BroadcasterProcess:
     epoch: str = ""
     seq: int = 0
     stderr_lines: list[str] = field(default_factory=list)
+    _logged: threading.Condition = field(default_factory=threading.Condition)
 
     def start(self) -> BroadcasterProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -92,7 +94,18 @@ class BroadcasterProcess:
     def _drain_stderr(self, proc: subprocess.Popen[str]) -> None:
         assert proc.stderr is not None
         for line in proc.stderr:
-            self.stderr_lines.append(line)
+            with self._logged:
+                self.stderr_lines.append(line)
+                self._logged.notify_all()
+
+    def logged(self, text: str, timeout: float = 10.0) -> bool:
+        """Wait until ``text`` is in the log (the log is read by another thread, so a line
+        may come a moment after what caused it). Blocking: ``asyncio.to_thread`` it."""
+        with self._logged:
+            return self._logged.wait_for(lambda: text in "".join(self.stderr_lines), timeout)
+
+    async def alogged(self, text: str, timeout: float = 10.0) -> bool:
+        return await asyncio.to_thread(self.logged, text, timeout)
 
     @property
     def feed(self) -> str:
