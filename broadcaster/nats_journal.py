@@ -48,6 +48,7 @@ COMMIT_DEADLINE: Final = 20.0  # how long an append retries through a leader ele
 DEDUP_WINDOW: Final = 600.0  # JetStream's own duplicate window; older ids: the IDS bucket
 WRONG_LAST: Final = (10071, 10164)  # wrong last (subject) sequence
 DUPLICATE_IN_BATCH: Final = 10201
+NO_PEERS_YET: Final = 10005  # "no suitable peers for placement": a cluster still starting
 
 
 @dataclass(slots=True)
@@ -68,18 +69,25 @@ class NatsJournal:
         self.last_seq = 0
         self._games: dict[str, GameMark] = {}
         self._ids = IdIndex(link, stream)
+        self.deadline = COMMIT_DEADLINE  # how long an append retries before it fails
 
     # ------------------------------------------------------------------ open / close
 
     @classmethod
     def open(
-        cls, servers: Sequence[str], *, stream: str = STREAM, replicas: int = 1
+        cls,
+        servers: Sequence[str],
+        *,
+        stream: str = STREAM,
+        replicas: int = 1,
+        deadline: float = COMMIT_DEADLINE,
     ) -> NatsJournal:
         """Connect, create the stream and its bucket if missing, load the games."""
         link = Link(servers)
         try:
             created = link.run(_ensure(link, stream, replicas), what="create the stream")
             journal = cls(link, stream, codec.epoch_of(stream, created))
+            journal.deadline = deadline
             link.run(journal._load(), what="load the games", timeout=600)
         except BaseException:
             link.close()
@@ -138,7 +146,7 @@ class NatsJournal:
         so a hub that reloads from it, as after any failed write, validates the refused
         publishes' retries against the current state."""
         if records:
-            self._link.run(self._append(records), what="append", timeout=COMMIT_DEADLINE + 30)
+            self._link.run(self._append(records), what="append", timeout=self.deadline + 30)
 
     async def _append(self, records: Sequence[Record]) -> None:
         for start in range(0, len(records), MAX_BATCH):  # atomic per MAX_BATCH events
@@ -156,7 +164,7 @@ class NatsJournal:
     async def _commit(self, chunk: Sequence[Record]) -> None:
         """One atomic batch; retried (safely: it expects the stream's last seq) until the
         deadline while NATS elects a leader or reconnects."""
-        deadline, refusals = time.monotonic() + COMMIT_DEADLINE, 0
+        deadline, refusals = time.monotonic() + self.deadline, 0
         while True:
             try:
                 answer = await self._send(chunk)
@@ -333,7 +341,19 @@ def read_game_events(link: Link, stream: str, game_id: str) -> list[Record]:
 
 
 async def _ensure(link: Link, stream: str, replicas: int) -> str:
-    """Create the stream and its buckets if missing; the stream's creation time."""
+    """Create the stream and its bucket if missing (waiting, for a while, for a cluster
+    that has just started to see enough servers); the stream's creation time."""
+    deadline = time.monotonic() + COMMIT_DEADLINE
+    while True:
+        try:
+            return await _create(link, stream, replicas)
+        except nats.js.errors.APIError as exc:
+            if exc.err_code != NO_PEERS_YET or time.monotonic() > deadline:
+                raise
+        await asyncio.sleep(0.2)
+
+
+async def _create(link: Link, stream: str, replicas: int) -> str:
     js = link.js
     config = StreamConfig(
         name=stream, subjects=[f"{stream_prefix(stream)}.>"], num_replicas=replicas,

@@ -15,7 +15,7 @@ import pytest
 from broadcaster import stream_codec
 from broadcaster.cli import main
 from broadcaster.core import Core
-from broadcaster.errors import AppendConflict
+from broadcaster.errors import AppendConflict, JournalError
 from broadcaster.hub import Hub
 from broadcaster.nats_journal import NatsJournal, close_sources
 from broadcaster.protocol import GameState, Publish, decode_event, decode_state
@@ -386,3 +386,27 @@ async def test_two_nodes_publishing_to_one_game_lose_no_update(
     finally:
         for node in nodes:
             node.stop()
+
+
+def test_appends_fail_while_nats_is_down_and_work_when_it_is_back(
+    nats_cluster: NatsCluster, stream: str, journals: list[NatsJournal]
+) -> None:
+    journal = NatsJournal.open(nats_cluster.urls, stream=stream, replicas=3, deadline=2)
+    journals.append(journal)
+    journal.append(accept(journal, *live("g")))
+    records = accept(journal, score("s1", "g"))
+    try:
+        for server in nats_cluster.servers:
+            server.kill()
+        with pytest.raises(JournalError, match="append"):
+            journal.append(records)
+        assert journal.last_seq == 3
+    finally:
+        for server in nats_cluster.servers:
+            server.start()
+        nats_cluster.wait_healthy()
+    journal.deadline = 30  # the stream elects its leader again
+    journal.append(records)  # the same connection, back by itself
+    assert journal.last_seq == 4
+    reader = open_journal(nats_cluster, stream, journals)
+    assert [r.pub_id for r in reader.game_events("g")] == ["g-create", "g-start", "g-q1", "s1"]

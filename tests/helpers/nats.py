@@ -8,6 +8,7 @@ A server is ready when its monitor answers ``/healthz`` with 200.
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
 import subprocess
@@ -17,6 +18,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 READY_TIMEOUT = 20.0
 CLUSTER = "scorecast-test"
@@ -66,12 +68,17 @@ class NatsServer:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
 
     def healthy(self) -> bool:
-        url = f"http://127.0.0.1:{self.monitor_port}/healthz"
+        return self.monitor("healthz") is not None
+
+    def monitor(self, path: str) -> dict[str, Any] | None:
+        """A monitor endpoint's JSON (None: not answering, or not 200)."""
+        url = f"http://127.0.0.1:{self.monitor_port}/{path}"
         try:
             with urllib.request.urlopen(url, timeout=1) as response:
-                return bool(response.status == 200)
-        except (urllib.error.URLError, OSError):
-            return False
+                answer: dict[str, Any] = json.load(response)
+                return answer
+        except (urllib.error.URLError, OSError, ValueError):
+            return None
 
     def kill(self) -> None:
         """kill -9, as a crash would."""
@@ -107,19 +114,28 @@ class NatsCluster:
         return [s.url for s in self.servers]
 
     def wait_healthy(self, timeout: float = READY_TIMEOUT) -> None:
-        """Wait until every running server says it is healthy (JetStream ready)."""
+        """Wait until every running server says it is healthy (JetStream ready) and the
+        JetStream meta leader sees every running server as current: /healthz alone can
+        answer ok while a new replicated stream still finds "no suitable peers"."""
         deadline = time.monotonic() + timeout
         waiting = [s for s in self.servers if s.running]
-        while waiting:
+        while waiting or not self._meta_current():
             waiting = [s for s in waiting if not s.healthy()]
-            if not waiting:
-                return
             for s in waiting:
                 if not s.running:
                     raise RuntimeError(f"nats-server {s.name} exited: {self.log(s)}")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"nats-server {[s.name for s in waiting]} not healthy")
             time.sleep(0.05)  # polling an HTTP endpoint: there is nothing to wait on
+
+    def _meta_current(self) -> bool:
+        running = {s.name for s in self.servers if s.running}
+        for server in self.servers:
+            meta = (server.monitor("jsz") or {}).get("meta_cluster") or {}
+            if server.running and meta.get("leader") == server.name:
+                current = {r["name"] for r in meta.get("replicas", []) if r.get("current")}
+                return running - {server.name} <= current
+        return False
 
     def restart(self, server: NatsServer) -> None:
         server.kill()
