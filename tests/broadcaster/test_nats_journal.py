@@ -17,10 +17,11 @@ from broadcaster.cli import main
 from broadcaster.core import Core
 from broadcaster.errors import AppendConflict, JournalError
 from broadcaster.hub import Hub
+from broadcaster.journal import Journal
 from broadcaster.nats_journal import NatsJournal, close_sources
 from broadcaster.protocol import GameState, Publish, decode_event, decode_state
 from broadcaster.sports import SPORTS
-from broadcaster.storage import Record
+from broadcaster.storage import Record, StoredGame
 from tests.helpers.crash import nothing_acked_is_lost, publish_then_kill
 from tests.helpers.nats import NatsCluster
 from tests.helpers.proc import TOKEN, BroadcasterProcess
@@ -410,3 +411,45 @@ def test_appends_fail_while_nats_is_down_and_work_when_it_is_back(
     assert journal.last_seq == 4
     reader = open_journal(nats_cluster, stream, journals)
     assert [r.pub_id for r in reader.game_events("g")] == ["g-create", "g-start", "g-q1", "s1"]
+
+
+def test_reads_answer_exactly_as_the_sqlite_journal_does(
+    nats_cluster: NatsCluster, stream: str, journals: list[NatsJournal], tmp_path: Path
+) -> None:
+    """The same records in both journals; every read, over a grid of arguments, the same."""
+    nats_journal = open_journal(nats_cluster, stream, journals)
+    sqlite = Journal.open(tmp_path / "j.sqlite3")
+    try:
+        scores = ([score(f"s{i}", ("a", "b/ü")[i % 3 == 0])] for i in range(40))
+        for batch in (live("a"), live("b/ü"), *scores):
+            records = accept(nats_journal, *batch)
+            nats_journal.append(records)
+            sqlite.append(records)
+        last = sqlite.last_seq
+        assert nats_journal.last_seq == last == 46
+        for after, upto, games, limit in itertools.product(
+            (0, 5, 30, 46),
+            (3, 20, 46, 60),
+            (None, ["a"], ["b/ü"], ["a", "b/ü"], ["zz"]),
+            (1, 7, 500),
+        ):
+            args = (after, upto, games, limit)
+            assert nats_journal.frames(*args) == sqlite.frames(*args), args
+        for game, before, limit, after in itertools.product(
+            ("a", "b/ü", "zz"), (None, 1, 10, 40), (1, 5, 100), (0, 4, 30)
+        ):
+            args2 = (game, before, limit, after)
+            assert nats_journal.history(*args2) == sqlite.history(*args2), args2
+        for game in ("a", "b/ü", "zz"):
+            assert nats_journal.game_events(game) == sqlite.game_events(game)
+        for pub_id in ("s0", "s39", "b/ü-create", "nope"):
+            assert nats_journal.find_publish(pub_id) == sqlite.find_publish(pub_id)
+        assert sorted(map(_as_tuple, nats_journal.games())) == sorted(
+            map(_as_tuple, sqlite.games())
+        )
+    finally:
+        sqlite.close()
+
+
+def _as_tuple(game: StoredGame) -> tuple[str, int, GameState]:
+    return game.game_id, game.game_seq, decode_state(game.state)
