@@ -105,12 +105,10 @@ class NatsJournal:
     async def _load(self) -> None:
         """Each game from its last event (the stream keeps it per subject: a checkpoint
         that is always exact), then the ids the index missed (a writer's crash)."""
-        info = await self._link.js.stream_info(self.stream)
-        self.last_seq = info.state.last_seq
-        lasts = await self._link.scan(
-            self.stream, [f"{self.prefix}.>"], stop=self.last_seq, last_per_subject=True
-        )
-        self._follow(codec.decode_record(seq_of(m), m.data) for m in lasts)
+        lasts = await self._link.scan(self.stream, [f"{self.prefix}.>"], last_per_subject=True)
+        records = sorted((codec.decode_record(seq_of(m), m.data) for m in lasts), key=_seq)
+        self._follow(records)  # as of the newest: every game's last is at or before it
+        self.last_seq = records[-1].seq if records else 0
         self._ids.add(await self._read_after(await self._ids.through(), self.last_seq))
 
     async def _read_after(self, seq: int, upto: int) -> list[Record]:
@@ -328,6 +326,10 @@ def close_sources() -> None:
     """Close this process's ``NatsSource`` connections (a worker's die with it)."""
     while _links:
         _links.popitem()[1].close()
+
+
+def _seq(record: Record) -> int:
+    return record.seq
 
 
 def stream_prefix(stream: str) -> str:
