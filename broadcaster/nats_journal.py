@@ -94,6 +94,12 @@ class NatsJournal:
             raise
         return journal
 
+    @property
+    def reachable(self) -> bool:
+        """Connected to NATS now (what a ``/healthz`` should report; the SQLite journal
+        has no such state)."""
+        return bool(self._link.nc.is_connected)
+
     def close(self) -> None:
         """Write the publish ids still queued (for up to 10 s), then disconnect."""
         try:

@@ -402,6 +402,7 @@ def test_appends_fail_while_nats_is_down_and_work_when_it_is_back(
         with pytest.raises(JournalError, match="append"):
             journal.append(records)
         assert journal.last_seq == 3
+        assert not journal.reachable
     finally:
         for server in nats_cluster.servers:
             server.start()
@@ -409,6 +410,7 @@ def test_appends_fail_while_nats_is_down_and_work_when_it_is_back(
     journal.deadline = 30  # the stream elects its leader again
     journal.append(records)  # the same connection, back by itself
     assert journal.last_seq == 4
+    assert journal.reachable
     reader = open_journal(nats_cluster, stream, journals)
     assert [r.pub_id for r in reader.game_events("g")] == ["g-create", "g-start", "g-q1", "s1"]
 
