@@ -257,7 +257,12 @@ class NatsJournal:
         ]
 
     def find_publish(self, pub_id: str) -> Record | None:
-        return self._link.run(self._find_publish(pub_id), what="find a publish id")
+        """The stored event with this id. The hub asks on its event loop for every new
+        publish, so this fails at once (``JournalError``: the publish is refused with
+        ``internal``) while NATS is away, instead of holding the loop."""
+        if not self.reachable:
+            raise JournalError(f"NATS {self._link.servers} is unreachable")
+        return self._link.run(self._find_publish(pub_id), what="find a publish id", timeout=TIMEOUT)
 
     async def _find_publish(self, pub_id: str) -> Record | None:
         seq = await self._ids.seq_of(pub_id)

@@ -403,6 +403,8 @@ def test_appends_fail_while_nats_is_down_and_work_when_it_is_back(
             journal.append(records)
         assert journal.last_seq == 3
         assert not journal.reachable
+        with pytest.raises(JournalError, match="unreachable"):
+            journal.find_publish("g-q1")  # at once: the hub asks on its event loop
     finally:
         for server in nats_cluster.servers:
             server.start()
@@ -455,3 +457,30 @@ def test_reads_answer_exactly_as_the_sqlite_journal_does(
 
 def _as_tuple(game: StoredGame) -> tuple[str, int, GameState]:
     return game.game_id, game.game_seq, decode_state(game.state)
+
+
+@pytest.mark.asyncio
+async def test_a_hub_refuses_with_internal_while_nats_is_down_then_goes_on(
+    nats_cluster: NatsCluster, stream: str
+) -> None:
+    journal = await asyncio.to_thread(
+        NatsJournal.open, nats_cluster.urls, stream=stream, replicas=3, deadline=2
+    )
+    hub = Hub(journal)
+    hub.start()
+    for msg in live("g"):
+        await hub.publish(msg, "t")
+    try:
+        for server in nats_cluster.servers:
+            server.kill()
+        with pytest.raises(JournalError, match="unreachable"):  # the server: ``internal``
+            hub.publish(score("s1", "g"), "t")  # at once, not after a timeout
+        assert hub.committed_seq == 3 and not hub.dead.is_set()
+    finally:
+        for server in nats_cluster.servers:
+            server.start()
+        await asyncio.to_thread(nats_cluster.wait_healthy)
+    journal.deadline = 30
+    ack = await hub.publish(score("s1", "g"), "t")  # the same id, retried
+    assert (ack.seq, ack.state.home.score) == (4, 2)  # type: ignore[union-attr]
+    await hub.close()
