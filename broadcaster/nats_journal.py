@@ -28,12 +28,20 @@ import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+import nats.errors
 import nats.js.errors
-from nats.js.api import KeyValueConfig, StorageType, StreamConfig
+from nats.aio.msg import Msg
+from nats.js.api import (
+    ConsumerConfig,
+    DeliverPolicy,
+    KeyValueConfig,
+    StorageType,
+    StreamConfig,
+)
 
 from broadcaster import stream_codec as codec
 from broadcaster.errors import AppendConflict, JournalError
@@ -139,6 +147,23 @@ class NatsJournal:
         if records:
             self.last_seq = records[-1].seq
         return records
+
+    def follow(self, after: int, deliver: Callable[[Record], None]) -> Callable[[], None]:
+        """Call ``deliver`` with every event after seq ``after``, in seq order, as the
+        stream gets it (from any node), on the link's thread; returns ``stop``. The seam
+        for a node that fans out the other nodes' events (not used by the hub yet)."""
+
+        async def on_message(msg: Msg) -> None:
+            deliver(codec.decode_record(seq_of(msg), msg.data))
+
+        config = ConsumerConfig(deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+                                opt_start_seq=after + 1)  # fmt: skip
+        subscribe = self._link.js.subscribe(
+            f"{self.prefix}.>", stream=self.stream, cb=on_message, config=config,
+            ordered_consumer=True,  # re-created by the client from where it was, if lost
+        )  # fmt: skip
+        sub = self._link.run(subscribe, what="follow the stream")
+        return lambda: self._link.run(sub.unsubscribe(), what="stop following")
 
     # ------------------------------------------------------------------ writing
 
@@ -355,13 +380,18 @@ def read_game_events(link: Link, stream: str, game_id: str) -> list[Record]:
 
 async def _ensure(link: Link, stream: str, replicas: int) -> str:
     """Create the stream and its bucket if missing (waiting, for a while, for a cluster
-    that has just started to see enough servers); the stream's creation time."""
+    that has just started or restarted to answer and see enough servers); the stream's
+    creation time."""
     deadline = time.monotonic() + COMMIT_DEADLINE
     while True:
         try:
             return await _create(link, stream, replicas)
         except nats.js.errors.APIError as exc:
-            if exc.err_code != NO_PEERS_YET or time.monotonic() > deadline:
+            starting = exc.err_code == NO_PEERS_YET or exc.code == 503
+            if not starting or time.monotonic() > deadline:
+                raise
+        except (TimeoutError, nats.errors.NoRespondersError):  # JetStream recovering
+            if time.monotonic() > deadline:
                 raise
         await asyncio.sleep(0.2)
 

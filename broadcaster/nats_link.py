@@ -31,6 +31,7 @@ T = TypeVar("T")
 log = logging.getLogger("broadcaster.nats")
 TIMEOUT: Final = 5.0  # one request to NATS
 FETCH: Final = 1000  # messages per pull from a reading consumer
+READ_TRIES: Final = 3  # a read that times out (a busy machine, a leader change)
 CONNECT_TRIES: Final = 2  # per server, before a start fails
 PLACEMENT_TRIES: Final = 40  # (2/3)**40: once in 10 million reads on three servers
 
@@ -123,6 +124,18 @@ class Link:
             num_replicas=1,
             inactive_threshold=60.0,
         )
+        for attempt in range(1, READ_TRIES + 1):  # a read changes nothing: try it again
+            try:
+                return await self._read(stream, config, stop, limit)
+            except (TimeoutError, nats.errors.NoRespondersError) as exc:
+                if attempt == READ_TRIES:
+                    raise
+                log.warning("NATS read of %s: %r; trying again", stream, exc)
+        raise AssertionError("unreachable")
+
+    async def _read(
+        self, stream: str, config: ConsumerConfig, stop: int | None, limit: int | None
+    ) -> list[Msg]:
         name = await self._on_leader(stream, config)
         sub = await self.js.pull_subscribe_bind(stream=stream, name=name)
         try:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import itertools
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +17,11 @@ import pytest
 from broadcaster import stream_codec
 from broadcaster.cli import main
 from broadcaster.core import Core
-from broadcaster.errors import AppendConflict, JournalError
+from broadcaster.errors import AppendConflict, EventRefused, JournalError
 from broadcaster.hub import Hub
 from broadcaster.journal import Journal
 from broadcaster.nats_journal import NatsJournal, close_sources
-from broadcaster.protocol import GameState, Publish, decode_event, decode_state
+from broadcaster.protocol import Ack, GameState, Publish, decode_event, decode_state
 from broadcaster.sports import SPORTS
 from broadcaster.storage import Record, StoredGame
 from tests.helpers.crash import nothing_acked_is_lost, publish_then_kill
@@ -73,6 +75,15 @@ def score(pub_id: str, game: str, points: int = 2) -> Publish:
 def stored(record: Record) -> Record:
     """What a journal reads back: the state lives inside the frame."""
     return dataclasses.replace(record, state=b"")
+
+
+def two_nodes(
+    cluster: NatsCluster, stream: str, journals: list[NatsJournal]
+) -> tuple[NatsJournal, NatsJournal]:
+    """Node a with game g live, then node b opened on the same stream."""
+    a = open_journal(cluster, stream, journals)
+    a.append(accept(a, *live("g")))
+    return a, open_journal(cluster, stream, journals)
 
 
 def games_of(journal: NatsJournal) -> dict[str, tuple[int, GameState]]:
@@ -220,9 +231,7 @@ async def _forget_ids(cluster: NatsCluster, stream: str, pub_id: str, through: i
 def test_a_node_catches_up_after_a_conflict_and_appends(
     nats_cluster: NatsCluster, stream: str, journals: list[NatsJournal]
 ) -> None:
-    a = open_journal(nats_cluster, stream, journals)
-    a.append(accept(a, *live("g")))
-    b = open_journal(nats_cluster, stream, journals)
+    a, b = two_nodes(nats_cluster, stream, journals)
     a.append(accept(a, score("a1", "g"), score("a2", "g")))
     assert [r.pub_id for r in b.catch_up()] == ["a1", "a2"]
     assert b.catch_up() == []
@@ -396,19 +405,13 @@ def test_appends_fail_while_nats_is_down_and_work_when_it_is_back(
     journals.append(journal)
     journal.append(accept(journal, *live("g")))
     records = accept(journal, score("s1", "g"))
-    try:
-        for server in nats_cluster.servers:
-            server.kill()
+    with nats_cluster.down():
         with pytest.raises(JournalError, match="append"):
             journal.append(records)
         assert journal.last_seq == 3
         assert not journal.reachable
         with pytest.raises(JournalError, match="unreachable"):
             journal.find_publish("g-q1")  # at once: the hub asks on its event loop
-    finally:
-        for server in nats_cluster.servers:
-            server.start()
-        nats_cluster.wait_healthy()
     journal.deadline = 30  # the stream elects its leader again
     journal.append(records)  # the same connection, back by itself
     assert journal.last_seq == 4
@@ -468,19 +471,62 @@ async def test_a_hub_refuses_with_internal_while_nats_is_down_then_goes_on(
     )
     hub = Hub(journal)
     hub.start()
-    for msg in live("g"):
-        await hub.publish(msg, "t")
     try:
-        for server in nats_cluster.servers:
-            server.kill()
-        with pytest.raises(JournalError, match="unreachable"):  # the server: ``internal``
-            hub.publish(score("s1", "g"), "t")  # at once, not after a timeout
-        assert hub.committed_seq == 3 and not hub.dead.is_set()
+        for msg in live("g"):
+            await hub.publish(msg, "t")
+        with nats_cluster.down():
+            await asyncio.to_thread(_until, lambda: not journal.reachable)
+            with pytest.raises(JournalError, match="unreachable"):  # the server: ``internal``
+                hub.publish(score("s1", "g"), "t")  # at once, not after a timeout
+            assert hub.committed_seq == 3 and not hub.dead.is_set()
+        journal.deadline = 30
+        ack = await _retried(hub, score("s1", "g"))  # the same id, as a client retries
+        assert (ack.seq, ack.state.home.score) == (4, 2)  # type: ignore[union-attr]
     finally:
-        for server in nats_cluster.servers:
-            server.start()
-        await asyncio.to_thread(nats_cluster.wait_healthy)
-    journal.deadline = 30
-    ack = await hub.publish(score("s1", "g"), "t")  # the same id, retried
-    assert (ack.seq, ack.state.home.score) == (4, 2)  # type: ignore[union-attr]
-    await hub.close()
+        await hub.close()
+
+
+async def _retried(hub: Hub, msg: Publish) -> Ack:
+    """Publish, retrying the same id while refused with ``internal`` (NATS recovering)."""
+    for _ in range(60):
+        try:
+            return await hub.publish(msg, "t")
+        except JournalError:
+            pass  # the server answers it with ``internal``
+        except EventRefused as exc:
+            if exc.code != "internal":
+                raise
+        await asyncio.sleep(0.5)  # a client's back-off between retries
+    raise AssertionError(f"{msg.id} never acked")
+
+
+def test_a_node_follows_what_another_node_appends(
+    nats_cluster: NatsCluster, stream: str, journals: list[NatsJournal]
+) -> None:
+    a, b = two_nodes(nats_cluster, stream, journals)
+    seen: list[Record] = []
+    done = threading.Event()
+
+    def deliver(record: Record) -> None:
+        seen.append(record)
+        if record.pub_id == "s19":
+            done.set()
+
+    stop = b.follow(1, deliver)
+    try:
+        appended = accept(a, *(score(f"s{i}", "g") for i in range(20)))
+        for i in range(0, 20, 5):
+            a.append(appended[i : i + 5])
+        assert done.wait(10)
+        assert seen == [stored(r) for r in (*a.game_events("g")[1:3], *appended)]
+    finally:
+        stop()
+
+
+def _until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    """Wait for a condition of another thread's making (a client noticing a dead server)."""
+    done = threading.Event()
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met"
+        done.wait(0.01)

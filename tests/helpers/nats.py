@@ -8,6 +8,7 @@ A server is ready when its monitor answers ``/healthz`` with 200.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import socket
@@ -16,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,6 +138,18 @@ class NatsCluster:
                 current = {r["name"] for r in meta.get("replicas", []) if r.get("current")}
                 return running - {server.name} <= current
         return False
+
+    @contextlib.contextmanager
+    def down(self) -> Iterator[None]:
+        """The whole cluster killed (-9) inside the block, started again after it."""
+        try:
+            for server in self.servers:
+                server.kill()
+            yield
+        finally:
+            for server in self.servers:
+                server.start()
+            self.wait_healthy()
 
     def restart(self, server: NatsServer) -> None:
         server.kill()
