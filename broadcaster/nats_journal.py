@@ -32,13 +32,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-import nats.errors
 import nats.js.errors
 from nats.aio.msg import Msg
 from nats.js.api import (
     ConsumerConfig,
     DeliverPolicy,
-    KeyValueConfig,
     StorageType,
     StreamConfig,
 )
@@ -56,7 +54,6 @@ COMMIT_DEADLINE: Final = 20.0  # how long an append retries through a leader ele
 DEDUP_WINDOW: Final = 600.0  # JetStream's own duplicate window; older ids: the IDS bucket
 WRONG_LAST: Final = (10071, 10164)  # wrong last (subject) sequence
 DUPLICATE_IN_BATCH: Final = 10201
-NO_PEERS_YET: Final = 10005  # "no suitable peers for placement": a cluster still starting
 
 
 @dataclass(slots=True)
@@ -93,7 +90,13 @@ class NatsJournal:
         """Connect, create the stream and its bucket if missing, load the games."""
         link = Link(servers)
         try:
-            created = link.run(_ensure(link, stream, replicas), what="create the stream")
+            config = StreamConfig(
+                name=stream, subjects=[f"{stream_prefix(stream)}.>"], num_replicas=replicas,
+                storage=StorageType.FILE, duplicate_window=DEDUP_WINDOW, allow_atomic=True,
+                allow_direct=True,
+            )  # fmt: skip
+            ensure = link.ensure(config, bucket_of(stream), COMMIT_DEADLINE)
+            created = link.run(ensure, what="create the stream")
             journal = cls(link, stream, codec.epoch_of(stream, created))
             journal.deadline = deadline
             link.run(journal._load(), what="load the games", timeout=600)
@@ -376,42 +379,3 @@ def stream_prefix(stream: str) -> str:
 def read_game_events(link: Link, stream: str, game_id: str) -> list[Record]:
     scan = link.scan(stream, [codec.subject(stream_prefix(stream), game_id)])
     return [codec.decode_record(seq_of(m), m.data) for m in link.run(scan, what="read a game")]
-
-
-async def _ensure(link: Link, stream: str, replicas: int) -> str:
-    """Create the stream and its bucket if missing (waiting, for a while, for a cluster
-    that has just started or restarted to answer and see enough servers); the stream's
-    creation time."""
-    deadline = time.monotonic() + COMMIT_DEADLINE
-    while True:
-        try:
-            return await _create(link, stream, replicas)
-        except nats.js.errors.APIError as exc:
-            starting = exc.err_code == NO_PEERS_YET or exc.code == 503
-            if not starting or time.monotonic() > deadline:
-                raise
-        except (TimeoutError, nats.errors.NoRespondersError):  # JetStream recovering
-            if time.monotonic() > deadline:
-                raise
-        await asyncio.sleep(0.2)
-
-
-async def _create(link: Link, stream: str, replicas: int) -> str:
-    js = link.js
-    config = StreamConfig(
-        name=stream, subjects=[f"{stream_prefix(stream)}.>"], num_replicas=replicas,
-        storage=StorageType.FILE, duplicate_window=DEDUP_WINDOW, allow_atomic=True,
-        allow_direct=True,
-    )  # fmt: skip
-    try:
-        info = await js.stream_info(stream)
-    except nats.js.errors.NotFoundError:
-        info = await js.add_stream(config)  # the same config twice (a race) is not an error
-    try:
-        await js.key_value(bucket_of(stream))
-    except nats.js.errors.BucketNotFoundError:
-        ids = KeyValueConfig(bucket=bucket_of(stream), history=1, replicas=replicas)
-        await js.create_key_value(ids)
-    if info.created is None:
-        raise JournalError(f"NATS stream {stream} has no creation time")
-    return info.created.isoformat()
