@@ -34,11 +34,14 @@ def nats_server_binary() -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+def free_ports(count: int) -> list[int]:
+    """``count`` different free loopback ports (held open together while picked, so the
+    system cannot hand the same one out twice)."""
+    with contextlib.ExitStack() as stack:
+        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in sockets]
 
 
 @dataclass
@@ -47,9 +50,9 @@ class NatsServer:
 
     name: str
     store: Path
-    port: int = field(default_factory=free_port)
-    cluster_port: int = field(default_factory=free_port)
-    monitor_port: int = field(default_factory=free_port)
+    port: int
+    cluster_port: int
+    monitor_port: int
     routes: list[int] = field(default_factory=list)  # the other members' cluster ports
     proc: subprocess.Popen[bytes] | None = None
 
@@ -103,12 +106,20 @@ class NatsCluster:
 
     def start(self, size: int = 3) -> NatsCluster:
         self.root.mkdir(parents=True, exist_ok=True)
-        self.servers = [NatsServer(f"n{i}", self.root / f"n{i}") for i in range(size)]
+        ports = iter(free_ports(3 * size))
+        self.servers = [
+            NatsServer(f"n{i}", self.root / f"n{i}", next(ports), next(ports), next(ports))
+            for i in range(size)
+        ]
         for server in self.servers:
             server.routes = [s.cluster_port for s in self.servers if s is not server]
-        for server in self.servers:
-            server.start()
-        self.wait_healthy()
+        try:
+            for server in self.servers:
+                server.start()
+            self.wait_healthy()
+        except BaseException:
+            self.stop()  # no server left running when the start fails
+            raise
         return self
 
     @property
