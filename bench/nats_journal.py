@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import nats
@@ -78,6 +80,24 @@ def latencies(journal: JournalBackend, feeder: Feeder, size: int, rounds: int) -
     return out
 
 
+def reads(last: int) -> dict[str, Callable[[JournalBackend], object]]:
+    """What a node reads: a resume of the last 100 events, a game's last 50, an old id."""
+    return {
+        "resume: frames of the last 100 events": lambda j: j.frames(last - 100, last, None, 500),
+        "history: a game's last 50 events": lambda j: j.history("g1", None, 50),
+        "find_publish of an old id": lambda j: j.find_publish("p500"),
+    }
+
+
+def timed(fn: Callable[[], object], rounds: int = 30) -> list[float]:
+    out = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
 def timed_open(opener: object) -> float:
     t = time.perf_counter()
     journal = opener()  # type: ignore[operator]
@@ -134,6 +154,12 @@ def run(args: argparse.Namespace, cluster: NatsCluster, tmp: Path) -> None:
             f"p99 {p(n, 99):.2f} | SQLite median {statistics.median(s):.2f} p99 {p(s, 99):.2f}"
         )
     last = nj.last_seq
+    for name, read in reads(last).items():
+        n, q = timed(functools.partial(read, nj)), timed(functools.partial(read, sq))
+        print(
+            f"{name}, ms: NATS median {statistics.median(n):.2f} p99 {p(n, 99):.2f} "
+            f"| SQLite median {statistics.median(q):.2f}"
+        )
     nj.close()
     sq.close()
     opens = [timed_open(lambda: NatsJournal.open(urls, stream="BENCH")) for _ in range(3)]

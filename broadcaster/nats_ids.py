@@ -16,6 +16,7 @@ race cannot make the bucket go back; only ``=through`` can, which costs a longer
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from typing import Final
@@ -88,6 +89,8 @@ class IdIndex:
         finally:
             if self._task is not None:
                 self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
 
     async def _write_forever(self) -> None:
         while True:

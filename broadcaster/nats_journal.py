@@ -28,12 +28,18 @@ import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 import nats.js.errors
-from nats.js.api import KeyValueConfig, StorageType, StreamConfig
+from nats.aio.msg import Msg
+from nats.js.api import (
+    ConsumerConfig,
+    DeliverPolicy,
+    StorageType,
+    StreamConfig,
+)
 
 from broadcaster import stream_codec as codec
 from broadcaster.errors import AppendConflict, JournalError
@@ -68,23 +74,42 @@ class NatsJournal:
         self.last_seq = 0
         self._games: dict[str, GameMark] = {}
         self._ids = IdIndex(link, stream)
+        self.deadline = COMMIT_DEADLINE  # how long an append retries before it fails
 
     # ------------------------------------------------------------------ open / close
 
     @classmethod
     def open(
-        cls, servers: Sequence[str], *, stream: str = STREAM, replicas: int = 1
+        cls,
+        servers: Sequence[str],
+        *,
+        stream: str = STREAM,
+        replicas: int = 1,
+        deadline: float = COMMIT_DEADLINE,
     ) -> NatsJournal:
         """Connect, create the stream and its bucket if missing, load the games."""
         link = Link(servers)
         try:
-            created = link.run(_ensure(link, stream, replicas), what="create the stream")
+            config = StreamConfig(
+                name=stream, subjects=[f"{stream_prefix(stream)}.>"], num_replicas=replicas,
+                storage=StorageType.FILE, duplicate_window=DEDUP_WINDOW, allow_atomic=True,
+                allow_direct=True,
+            )  # fmt: skip
+            ensure = link.ensure(config, bucket_of(stream), COMMIT_DEADLINE)
+            created = link.run(ensure, what="create the stream")
             journal = cls(link, stream, codec.epoch_of(stream, created))
+            journal.deadline = deadline
             link.run(journal._load(), what="load the games", timeout=600)
         except BaseException:
             link.close()
             raise
         return journal
+
+    @property
+    def reachable(self) -> bool:
+        """Connected to NATS now (what a ``/healthz`` should report; the SQLite journal
+        has no such state)."""
+        return bool(self._link.nc.is_connected)
 
     def close(self) -> None:
         """Write the publish ids still queued (for up to 10 s), then disconnect."""
@@ -97,12 +122,10 @@ class NatsJournal:
     async def _load(self) -> None:
         """Each game from its last event (the stream keeps it per subject: a checkpoint
         that is always exact), then the ids the index missed (a writer's crash)."""
-        info = await self._link.js.stream_info(self.stream)
-        self.last_seq = info.state.last_seq
-        lasts = await self._link.scan(
-            self.stream, [f"{self.prefix}.>"], stop=self.last_seq, last_per_subject=True
-        )
-        self._follow(codec.decode_record(seq_of(m), m.data) for m in lasts)
+        lasts = await self._link.scan(self.stream, [f"{self.prefix}.>"], last_per_subject=True)
+        records = sorted((codec.decode_record(seq_of(m), m.data) for m in lasts), key=_seq)
+        self._follow(records)  # as of the newest: every game's last is at or before it
+        self.last_seq = records[-1].seq if records else 0
         self._ids.add(await self._read_after(await self._ids.through(), self.last_seq))
 
     async def _read_after(self, seq: int, upto: int) -> list[Record]:
@@ -128,6 +151,23 @@ class NatsJournal:
             self.last_seq = records[-1].seq
         return records
 
+    def follow(self, after: int, deliver: Callable[[Record], None]) -> Callable[[], None]:
+        """Call ``deliver`` with every event after seq ``after``, in seq order, as the
+        stream gets it (from any node), on the link's thread; returns ``stop``. The seam
+        for a node that fans out the other nodes' events (not used by the hub yet)."""
+
+        async def on_message(msg: Msg) -> None:
+            deliver(codec.decode_record(seq_of(msg), msg.data))
+
+        config = ConsumerConfig(deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+                                opt_start_seq=after + 1)  # fmt: skip
+        subscribe = self._link.js.subscribe(
+            f"{self.prefix}.>", stream=self.stream, cb=on_message, config=config,
+            ordered_consumer=True,  # re-created by the client from where it was, if lost
+        )  # fmt: skip
+        sub = self._link.run(subscribe, what="follow the stream")
+        return lambda: self._link.run(sub.unsubscribe(), what="stop following")
+
     # ------------------------------------------------------------------ writing
 
     def append(self, records: Sequence[Record]) -> None:
@@ -138,7 +178,7 @@ class NatsJournal:
         so a hub that reloads from it, as after any failed write, validates the refused
         publishes' retries against the current state."""
         if records:
-            self._link.run(self._append(records), what="append", timeout=COMMIT_DEADLINE + 30)
+            self._link.run(self._append(records), what="append", timeout=self.deadline + 30)
 
     async def _append(self, records: Sequence[Record]) -> None:
         for start in range(0, len(records), MAX_BATCH):  # atomic per MAX_BATCH events
@@ -156,7 +196,7 @@ class NatsJournal:
     async def _commit(self, chunk: Sequence[Record]) -> None:
         """One atomic batch; retried (safely: it expects the stream's last seq) until the
         deadline while NATS elects a leader or reconnects."""
-        deadline, refusals = time.monotonic() + COMMIT_DEADLINE, 0
+        deadline, refusals = time.monotonic() + self.deadline, 0
         while True:
             try:
                 answer = await self._send(chunk)
@@ -245,7 +285,12 @@ class NatsJournal:
         ]
 
     def find_publish(self, pub_id: str) -> Record | None:
-        return self._link.run(self._find_publish(pub_id), what="find a publish id")
+        """The stored event with this id. The hub asks on its event loop for every new
+        publish, so this fails at once (``JournalError``: the publish is refused with
+        ``internal``) while NATS is away, instead of holding the loop."""
+        if not self.reachable:
+            raise JournalError(f"NATS {self._link.servers} is unreachable")
+        return self._link.run(self._find_publish(pub_id), what="find a publish id", timeout=TIMEOUT)
 
     async def _find_publish(self, pub_id: str) -> Record | None:
         seq = await self._ids.seq_of(pub_id)
@@ -322,6 +367,10 @@ def close_sources() -> None:
         _links.popitem()[1].close()
 
 
+def _seq(record: Record) -> int:
+    return record.seq
+
+
 def stream_prefix(stream: str) -> str:
     """The subjects' prefix of a stream's games: ``scorecast.games`` for ``SCORECAST``."""
     return f"{stream.lower()}.games"
@@ -330,25 +379,3 @@ def stream_prefix(stream: str) -> str:
 def read_game_events(link: Link, stream: str, game_id: str) -> list[Record]:
     scan = link.scan(stream, [codec.subject(stream_prefix(stream), game_id)])
     return [codec.decode_record(seq_of(m), m.data) for m in link.run(scan, what="read a game")]
-
-
-async def _ensure(link: Link, stream: str, replicas: int) -> str:
-    """Create the stream and its buckets if missing; the stream's creation time."""
-    js = link.js
-    config = StreamConfig(
-        name=stream, subjects=[f"{stream_prefix(stream)}.>"], num_replicas=replicas,
-        storage=StorageType.FILE, duplicate_window=DEDUP_WINDOW, allow_atomic=True,
-        allow_direct=True,
-    )  # fmt: skip
-    try:
-        info = await js.stream_info(stream)
-    except nats.js.errors.NotFoundError:
-        info = await js.add_stream(config)  # the same config twice (a race) is not an error
-    try:
-        await js.key_value(bucket_of(stream))
-    except nats.js.errors.BucketNotFoundError:
-        ids = KeyValueConfig(bucket=bucket_of(stream), history=1, replicas=replicas)
-        await js.create_key_value(ids)
-    if info.created is None:
-        raise JournalError(f"NATS stream {stream} has no creation time")
-    return info.created.isoformat()

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Coroutine, Sequence
 from typing import Any, Final, TypeVar
@@ -23,7 +24,7 @@ import nats
 import nats.errors
 import nats.js.errors
 from nats.aio.msg import Msg
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, KeyValueConfig, StreamConfig
 
 from broadcaster.errors import JournalError
 
@@ -31,6 +32,8 @@ T = TypeVar("T")
 log = logging.getLogger("broadcaster.nats")
 TIMEOUT: Final = 5.0  # one request to NATS
 FETCH: Final = 1000  # messages per pull from a reading consumer
+NO_PEERS_YET: Final = 10005  # "no suitable peers for placement": a cluster still starting
+READ_TRIES: Final = 3  # a read that times out (a busy machine, a leader change)
 CONNECT_TRIES: Final = 2  # per server, before a start fails
 PLACEMENT_TRIES: Final = 40  # (2/3)**40: once in 10 million reads on three servers
 
@@ -95,6 +98,38 @@ class Link:
         self._thread.join(10)
         self.loop.close()
 
+    async def ensure(self, config: StreamConfig, bucket: str, deadline: float) -> str:
+        """Create the stream and a key-value bucket if missing, waiting up to ``deadline``
+        seconds for a cluster that has just (re)started to answer and see enough servers;
+        the stream's creation time."""
+        give_up = time.monotonic() + deadline
+        while True:
+            try:
+                return await self._create(config, bucket)
+            except nats.js.errors.APIError as exc:
+                starting = exc.err_code == NO_PEERS_YET or exc.code == 503
+                if not starting or time.monotonic() > give_up:
+                    raise
+            except (TimeoutError, nats.errors.NoRespondersError):  # JetStream recovering
+                if time.monotonic() > give_up:
+                    raise
+            await asyncio.sleep(0.2)
+
+    async def _create(self, config: StreamConfig, bucket: str) -> str:
+        assert config.name is not None
+        try:
+            info = await self.js.stream_info(config.name)
+        except nats.js.errors.NotFoundError:
+            info = await self.js.add_stream(config)  # the same twice (a race) is no error
+        try:
+            await self.js.key_value(bucket)
+        except nats.js.errors.BucketNotFoundError:
+            kv = KeyValueConfig(bucket=bucket, history=1, replicas=config.num_replicas or 1)
+            await self.js.create_key_value(kv)
+        if info.created is None:
+            raise JournalError(f"NATS stream {config.name} has no creation time")
+        return info.created.isoformat()
+
     async def scan(
         self,
         stream: str,
@@ -123,6 +158,18 @@ class Link:
             num_replicas=1,
             inactive_threshold=60.0,
         )
+        for attempt in range(1, READ_TRIES + 1):  # a read changes nothing: try it again
+            try:
+                return await self._read(stream, config, stop, limit)
+            except (TimeoutError, nats.errors.NoRespondersError) as exc:
+                if attempt == READ_TRIES:
+                    raise
+                log.warning("NATS read of %s: %r; trying again", stream, exc)
+        raise AssertionError("unreachable")
+
+    async def _read(
+        self, stream: str, config: ConsumerConfig, stop: int | None, limit: int | None
+    ) -> list[Msg]:
         name = await self._on_leader(stream, config)
         sub = await self.js.pull_subscribe_bind(stream=stream, name=name)
         try:
