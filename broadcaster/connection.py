@@ -90,9 +90,12 @@ class Connection(ServerConnection):
         if self._head is None:
             super().data_received(data)
             if self.transport.get_write_buffer_size() > self.budget:  # e.g. pongs to a ping
-                self._over_budget()  # flood from a peer that never reads what we send
+                # a flood from a peer that never reads what we send
+                self._close(CLOSE_TOO_SLOW, "too much unsent data; resume from your last seq")
             elif self.inbound and not self._inbound_ok(len(data)):
-                self._flooding()
+                log.warning("closing %s: sending more than %d bytes/s", self.remote_address,
+                            self.inbound)  # fmt: skip
+                self._close(CLOSE_POLICY, "sending too much; slow down")
             return
         head = self._head + data
         line, found, _ = head.partition(b"\r\n")
@@ -125,7 +128,7 @@ class Connection(ServerConnection):
                     async with asyncio.timeout(self.ping_timeout):
                         await (await self.ping())
                 except TimeoutError:
-                    self._missed_pong()
+                    self._close(CLOSE_TOO_SLOW, "keepalive ping timeout; resume from your last seq")
                     return
 
     def _inbound_ok(self, size: int) -> bool:
@@ -138,25 +141,10 @@ class Connection(ServerConnection):
             self._bucket = TokenBucket(float(self.inbound))
         return self._bucket.take(size, self.loop.time())
 
-    def _flooding(self) -> None:
+    def _close(self, code: int, reason: str) -> None:
+        """Queue a close frame behind whatever is buffered; abort if it cannot go out."""
         if self.protocol.state is State.OPEN:
-            log.warning(
-                "closing %s: sending more than %d bytes/s", self.remote_address, self.inbound
-            )
-            self.protocol.fail(CLOSE_POLICY, "sending too much; slow down")
-            self.send_data()
-        self.loop.call_later(self.close_timeout or 10.0, self.transport.abort)
-
-    def _missed_pong(self) -> None:
-        self._close_too_slow("keepalive ping timeout; resume from your last seq")
-
-    def _over_budget(self) -> None:
-        self._close_too_slow("too much unsent data; resume from your last seq")
-
-    def _close_too_slow(self, reason: str) -> None:
-        """Queue a 4008 close behind whatever is buffered; abort if it cannot go out."""
-        if self.protocol.state is State.OPEN:
-            self.protocol.fail(CLOSE_TOO_SLOW, reason)
+            self.protocol.fail(code, reason)
             self.send_data()
         self.loop.call_later(self.close_timeout or 10.0, self.transport.abort)
 

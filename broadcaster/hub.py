@@ -124,10 +124,6 @@ class Hub:
     def games(self) -> Mapping[str, Any]:
         return self.core.games
 
-    def snapshot(self, match: Callable[[GameState], bool]) -> list[GameState]:
-        """Committed states of the matching games, as of ``committed_seq``."""
-        return [s for s in self.core.committed.values() if match(s)]
-
     def snapshot_view(self) -> tuple[int, list[GameState], dict[str, bytes]]:
         """``committed_seq``, the committed states and their JSON, captured together (two
         C-level copies, a few ms at 100,000 games), so a snapshot can be filtered and sent

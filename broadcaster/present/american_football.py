@@ -9,6 +9,7 @@ from broadcaster.present.common import (
     Said,
     SideName,
     clock_text,
+    final_word,
     not_started,
     ordinal,
     other,
@@ -62,7 +63,7 @@ def status(state: GameState, now: float) -> str:
         return waiting
     label = state.period.label
     if state.status == "final":
-        return f"Final/{label}" if state.period.number > REGULATION else "Final"
+        return final_word(state, REGULATION)
     if not state.period.in_progress or state.status == "break":
         return "Half-time" if label == "Q2" else f"End of {label}"
     parts = [f"{label} {clock_text(state, now)}"]

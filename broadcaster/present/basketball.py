@@ -10,6 +10,7 @@ from broadcaster.present.common import (
     Said,
     SideName,
     clock_text,
+    final_word,
     not_started,
     other,
     per_side,
@@ -35,7 +36,7 @@ def status(state: GameState, now: float) -> str:
         return waiting
     label = state.period.label
     if state.status == "final":
-        return f"Final/{label}" if overtime(state) else "Final"
+        return final_word(state, REGULATION)
     if not state.period.in_progress or state.status == "break":
         return "Half-time" if label == "Q2" else f"End of {label}"
     return f"{label} · {clock_text(state, now)}"

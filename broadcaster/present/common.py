@@ -152,6 +152,11 @@ def phase_text(state: GameState, server_now: float) -> str:
     return f"{name}, {clock} {suffix}{stopped}"
 
 
+def final_word(state: GameState, regulation: int) -> str:
+    """ "Final", or "Final/OT" (the last period's label) after the regulation periods."""
+    return f"Final/{state.period.label}" if state.period.number > regulation else "Final"
+
+
 def not_started(state: GameState) -> str | None:
     """The status of a game not being played (scheduled, postponed, …), else None."""
     if state.status == "scheduled":

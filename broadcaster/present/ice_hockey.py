@@ -12,6 +12,7 @@ from broadcaster.present.common import (
     Said,
     SideName,
     clock_text,
+    final_word,
     kicks,
     minutes_seconds,
     not_started,
@@ -41,7 +42,7 @@ def status(state: GameState, now: float) -> str:
         return waiting
     label = state.period.label
     if state.status == "final":
-        return f"Final/{label}" if state.period.number > REGULATION else "Final"
+        return final_word(state, REGULATION)
     if label == "SO":
         return f"Shoot-out {shootout_score(state.detail.get('shootout'))}"
     if not state.period.in_progress or state.status == "break":
