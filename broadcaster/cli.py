@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import re
 import signal
 import ssl
 import sys
@@ -87,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=range(1, 6),
         metavar="N",
         help="copies of a new NATS stream (3 on a three-server cluster; default 1)",
+    )
+    s.add_argument(
+        "--stream",
+        default="SCORECAST",
+        type=_stream_name,
+        help="the NATS stream's name (default SCORECAST; one per deployment sharing NATS)",
     )
     s.add_argument(
         "--token-file", help=f"file holding an unnamed publish token (else ${TOKEN_ENV})"
@@ -238,6 +245,12 @@ def _quiet_accept_errors(loop: asyncio.AbstractEventLoop, context: dict[str, Any
 EXIT_FAULT = 70  # EX_SOFTWARE: the core died; a supervisor should restart the process
 
 
+def _stream_name(name: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", name):
+        raise argparse.ArgumentTypeError(f"a stream name is 1-32 of A-Z a-z 0-9 _ -, not {name!r}")
+    return name
+
+
 def open_journal(args: argparse.Namespace) -> tuple[JournalBackend, str]:
     """The journal ``serve`` runs on, and how the ready line names it: the SQLite file
     (``--db``, the default) or a NATS JetStream stream (``--journal``)."""
@@ -254,7 +267,8 @@ def open_journal(args: argparse.Namespace) -> tuple[JournalBackend, str]:
         from broadcaster.nats_journal import NatsJournal
     except ImportError as exc:
         raise LocalError(f"--journal needs the 'cluster' extra (nats-py): {exc}") from exc
-    return NatsJournal.open(servers, replicas=args.replicas), ",".join(servers)
+    journal = NatsJournal.open(servers, stream=args.stream, replicas=args.replicas)
+    return journal, ",".join(servers)
 
 
 async def serve(config: Config, journal: JournalBackend, name: str) -> int:

@@ -48,6 +48,7 @@ from broadcaster.sports.replay import GameEvent
 from broadcaster.storage import JournalBackend, Record
 
 log = logging.getLogger("broadcaster.hub")
+CATCH_UP = 2.0  # seconds a refusal waits for the stream's newest events to arrive
 MAX_TRIES = 8  # validations of one publish when other writers keep appending first
 _decode_data = msgspec.json.Decoder(dict[str, Any])
 
@@ -111,6 +112,7 @@ class Hub:
         self._ahead: dict[int, Accepted] = {}  # durable, behind an undelivered earlier seq
         self._unlearned: list[Accepted] = []  # other writers' events the games have yet to take
         self._stop_following: Callable[[], None] | None = None
+        self._learned = asyncio.Event()  # the games took other writers' events
         self._staged: list[Staged] = []
         self._pending: dict[str, Staged] = {}
         self._lanes: dict[str, list[_Waiting]] = {}  # games busy with a correction
@@ -127,6 +129,7 @@ class Hub:
         self.core = Core(self.epoch, self.journal.games(), self.journal.last_seq, self.sports)
         if old is not None:
             self.core.keep_committed(old)
+            self._learned.set()
         self._learn_heard()
 
     # ------------------------------------------------------------------ views
@@ -259,7 +262,12 @@ class Hub:
                         )
                     continue
                 for item in batch:
-                    self._admit_looked_up(item, found.get(item.msg.id))
+                    refusal = self._admit_looked_up(item, found.get(item.msg.id))
+                    if refusal is not None and refusal.code not in ("duplicate_id", "internal"):
+                        await self._hear_newest()  # refused on what another node moved on?
+                        refusal = self._admit_looked_up(item, None)
+                    if refusal is not None:
+                        _settle(item.future, refusal)
                 batch = []
         except BaseException as exc:  # a cancel at close: nobody waits forever
             for item in [*batch, *self._intake]:
@@ -269,7 +277,7 @@ class Hub:
             self._intake_task = None
             self._wake.set()
 
-    def _admit_looked_up(self, item: _Waiting, stored: Record | None) -> None:
+    def _admit_looked_up(self, item: _Waiting, stored: Record | None) -> EventRefused | None:
         try:
             if self.failed is not None:
                 raise EventRefused("internal", "the broadcaster is stopping after a fault")
@@ -280,7 +288,23 @@ class Hub:
                 known.add_done_callback(functools.partial(_copy, item.future))
         except EventRefused as exc:
             exc.id = item.msg.id
-            _settle(item.future, exc)
+            return exc
+        return None
+
+    async def _hear_newest(self) -> None:
+        """Wait (a while at most) until the games have taken every event the stream held
+        a moment ago: an operator whose game was created through another node a moment
+        ago is not told it does not exist."""
+        try:
+            newest = await asyncio.get_running_loop().run_in_executor(
+                self._lookups, self.journal.newest
+            )
+            async with asyncio.timeout(CATCH_UP):
+                while self.core.next_seq <= newest and self.failed is None:
+                    self._learned.clear()
+                    await self._learned.wait()
+        except (JournalError, TimeoutError) as exc:
+            log.warning("validating on what this node has heard (%r)", exc)
 
     @staticmethod
     def _new_future() -> asyncio.Future[Ack]:
@@ -436,6 +460,7 @@ class Hub:
             if a.record.seq >= self.core.next_seq:
                 self.core.learn(a.record, a.state)
         self._unlearned.clear()
+        self._learned.set()
 
     # ------------------------------------------------------------------ failing
 

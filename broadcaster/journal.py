@@ -156,6 +156,9 @@ class Journal:
             ).fetchone()
         return None if row is None else _record(row)
 
+    def newest(self) -> int:
+        return self.last_seq
+
     def find_publishes(self, pub_ids: Sequence[str]) -> dict[str, Record]:
         found = (self.find_publish(pub_id) for pub_id in pub_ids)
         return {r.pub_id: r for r in found if r is not None}

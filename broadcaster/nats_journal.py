@@ -52,6 +52,7 @@ log = logging.getLogger("broadcaster.nats_journal")
 STREAM: Final = "SCORECAST"
 MAX_BATCH: Final = 1000  # the server's limit of messages in one atomic batch
 COMMIT_DEADLINE: Final = 20.0  # how long an append retries through a leader election
+FOLLOW_HEARTBEAT: Final = 1.0  # seconds; a lost follower is re-created within two
 DEDUP_WINDOW: Final = 600.0  # JetStream's own duplicate window; older ids: the IDS bucket
 WRONG_LAST: Final = (10071, 10164)  # wrong last (subject) sequence
 DUPLICATE_IN_BATCH: Final = 10201
@@ -178,6 +179,7 @@ class NatsJournal:
         subscribe = self._link.js.subscribe(
             f"{self.prefix}.>", stream=self.stream, cb=on_message, config=config,
             ordered_consumer=True,  # re-created by the client from where it was, if lost
+            idle_heartbeat=FOLLOW_HEARTBEAT,  # lost: two heartbeats missed
         )  # fmt: skip
         sub = self._link.run(subscribe, what="follow the stream")
         return lambda: self._link.run(sub.unsubscribe(), what="stop following")
@@ -302,6 +304,14 @@ class NatsJournal:
         if not self.reachable:
             raise JournalError(f"NATS {self._link.servers} is unreachable")
         return self._link.run(self._find_publish(pub_id), what="find a publish id", timeout=TIMEOUT)
+
+    def newest(self) -> int:
+        """The stream's last sequence now (one round trip)."""
+
+        async def last() -> int:
+            return int((await self._link.js.stream_info(self.stream)).state.last_seq)
+
+        return self._link.run(last(), what="read the stream's last seq", timeout=TIMEOUT)
 
     def find_publishes(self, pub_ids: Sequence[str]) -> dict[str, Record]:
         """Several ids' events at once (the lookups run concurrently on the link)."""

@@ -161,10 +161,15 @@ class Link:
         for attempt in range(1, READ_TRIES + 1):  # a read changes nothing: try it again
             try:
                 return await self._read(stream, config, stop, limit)
-            except (TimeoutError, nats.errors.NoRespondersError) as exc:
+            except (
+                TimeoutError,
+                nats.errors.NoRespondersError,
+                nats.js.errors.ServiceUnavailableError,  # JetStream (re)starting
+            ) as exc:
                 if attempt == READ_TRIES:
                     raise
                 log.warning("NATS read of %s: %r; trying again", stream, exc)
+                await asyncio.sleep(0.2 * attempt)
         raise AssertionError("unreachable")
 
     async def _read(

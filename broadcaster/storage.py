@@ -62,6 +62,9 @@ class JournalBackend(Protocol):
     def games(self) -> list[StoredGame]:
         """Every game's latest state, as of ``last_seq``."""
 
+    def newest(self) -> int:
+        """The seq of the newest event any writer stored (``last_seq`` if only this one)."""
+
     def find_publish(self, pub_id: str) -> Record | None:
         """The stored event with this publish id, if any (idempotent publish)."""
 

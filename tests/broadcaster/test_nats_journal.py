@@ -25,10 +25,11 @@ from broadcaster.nats_journal import NatsJournal, close_sources
 from broadcaster.protocol import Ack, GameState, Publish, decode_event, decode_state
 from broadcaster.sports import SPORTS
 from broadcaster.storage import Record, StoredGame
+from tests.helpers.cluster import publish_until_acked
 from tests.helpers.crash import nothing_acked_is_lost, publish_then_kill
 from tests.helpers.nats import NatsCluster
 from tests.helpers.proc import TOKEN, BroadcasterProcess
-from tests.helpers.ws import basketball_game, live_game, open_publisher, publish
+from tests.helpers.ws import basketball_game, live_game, open_publisher
 
 _names = itertools.count()
 # nats-py leaves the StreamWriter of a connection that a killed server dropped to the garbage
@@ -372,18 +373,6 @@ def test_a_bad_journal_option_is_a_clear_error(
 RETRIES: list[str] = []  # publishes a node gave up validating again (``internal``)
 
 
-async def publish_until_acked(ws: Any, game: str, data: dict[str, Any], id: str) -> dict[str, Any]:
-    """Publish; a node validates again by itself when another appended first, and answers
-    ``internal`` only after several tries: then retry the same id (counted)."""
-    for _ in range(50):
-        reply = await publish(ws, game, "score", data, id=id)
-        if reply["type"] == "ack":
-            return reply
-        assert reply["code"] == "internal", reply
-        RETRIES.append(id)
-    raise AssertionError(f"{id} never acked")
-
-
 @pytest.mark.asyncio
 async def test_two_nodes_publishing_to_one_game_lose_no_update(
     nats_cluster: NatsCluster, stream: str, tmp_path: Path
@@ -394,17 +383,18 @@ async def test_two_nodes_publishing_to_one_game_lose_no_update(
     extra = ["--replicas", "3", "--publish-rate", "100000", "--token-rate", "100000"]
     nodes = [BroadcasterProcess(tmp_path / n / "j", journal=urls, extra=extra) for n in "ab"]
     try:
-        nodes[0].start()
+        for node in nodes:
+            node.start()
         a = await open_publisher(nodes[0].publish, TOKEN)
-        await live_game(a, "g")
-        nodes[1].start()  # a node does not follow the others' events yet: it must know g
         b = await open_publisher(nodes[1].publish, TOKEN)
+        await live_game(a, "g")  # b learns of g from the stream
         assert nodes[0].epoch == nodes[1].epoch
         point = {"team": "home", "points": 1}
 
         async def operator(ws: Any, name: str) -> list[int]:
             return [
-                (await publish_until_acked(ws, "g", point, f"{name}{i}"))["seq"] for i in range(100)
+                (await publish_until_acked(ws, "g", "score", point, f"{name}{i}", RETRIES))["seq"]
+                for i in range(100)
             ]
 
         RETRIES.clear()
@@ -414,7 +404,8 @@ async def test_two_nodes_publishing_to_one_game_lose_no_update(
         assert len(set(seqs_a + seqs_b)) == 200
         assert seqs_a == sorted(seqs_a) and seqs_b == sorted(seqs_b)
         last = [
-            await publish_until_acked(ws, "g", point, f"last-{n}") for n, ws in (("a", a), ("b", b))
+            await publish_until_acked(ws, "g", "score", point, f"last-{n}", RETRIES)
+            for n, ws in (("a", a), ("b", b))
         ]
         assert {r["state"]["home"]["score"] for r in last} <= {201, 202}
         assert max(r["state"]["home"]["score"] for r in last) == 202
