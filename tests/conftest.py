@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,10 +17,35 @@ def journal_path(tmp_path: Path) -> Path:
     return tmp_path / "journal.sqlite3"
 
 
+_streams = itertools.count()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module marked ``both_journals`` runs its broadcaster tests on each journal."""
+    if metafunc.definition.get_closest_marker("both_journals") and (
+        "broadcaster" in metafunc.fixturenames
+    ):
+        metafunc.parametrize("journal_kind", ["sqlite", "nats"], indirect=True)
+
+
 @pytest.fixture
-def broadcaster(journal_path: Path) -> Iterator[BroadcasterProcess]:
-    """A real ``broadcaster serve`` on 127.0.0.1 and a free port."""
-    proc = BroadcasterProcess(journal_path).start()
+def journal_kind(request: pytest.FixtureRequest) -> str:
+    kind: str = getattr(request, "param", "sqlite")
+    return kind
+
+
+@pytest.fixture
+def broadcaster(
+    journal_path: Path, journal_kind: str, request: pytest.FixtureRequest
+) -> Iterator[BroadcasterProcess]:
+    """A real ``broadcaster serve`` on 127.0.0.1 and a free port: on a SQLite file, or
+    (``journal_kind`` nats) on a stream of its own on the module's NATS cluster."""
+    if journal_kind == "nats":
+        urls = ",".join(request.getfixturevalue("nats_cluster").urls)
+        extra = ["--replicas", "3", "--stream", f"P{next(_streams)}"]
+        proc = BroadcasterProcess(journal_path, journal=urls, extra=extra).start()
+    else:
+        proc = BroadcasterProcess(journal_path).start()
     try:
         yield proc
     finally:

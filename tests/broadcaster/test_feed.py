@@ -20,7 +20,7 @@ from tests.helpers.ws import (
     send,
 )
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.asyncio, pytest.mark.both_journals]
 
 
 async def subscribe(url: str, **sub: Any) -> tuple[ClientConnection, dict[str, Any]]:

@@ -11,7 +11,7 @@ from websockets.frames import Frame, Opcode
 from tests.helpers.proc import TOKEN, BroadcasterProcess
 from tests.helpers.ws import live_game, open_feed, open_publisher, publish, recv, send
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.asyncio, pytest.mark.both_journals]
 
 
 def no_step_back(messages: list[dict[str, Any]]) -> None:
