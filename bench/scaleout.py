@@ -122,6 +122,7 @@ class Fanout:
     per_node: list[float] = field(default_factory=list)
     node_cpu: list[float] = field(default_factory=list)  # cores' worth, per node
     nats_cpu: float = 0.0  # cores' worth, the three servers
+    client_cpu: float = 0.0  # cores' worth: the subscriber processes and this one
     got: list[float] = field(default_factory=list)  # share of the flood each node's subs got
     held: bool = False  # the publisher had to wait for node 1's subscribers
 
@@ -156,15 +157,16 @@ async def fanout(n: int, args: argparse.Namespace, tmp: Path) -> Fanout:
         await asyncio.sleep(args.warmup)
         node_pids = [node.proc.pid for node in nodes]
         nats_pids = [s.proc.pid for s in cluster.servers if s.proc is not None]
+        client_pids = [os.getpid(), *(w.pid for g in groups for w in g.procs)]
         f0 = [(await g.count())[0] for g in groups]
         a0, t0 = pub.acked, time.monotonic()
         c0 = [cpu_seconds([pid]) for pid in node_pids]
-        m0 = cpu_seconds(nats_pids)
+        m0, k0 = cpu_seconds(nats_pids), cpu_seconds(client_pids)
         await asyncio.sleep(args.seconds)
         f1 = [(await g.count())[0] for g in groups]
         a1, elapsed = pub.acked, time.monotonic() - t0
         c1 = [cpu_seconds([pid]) for pid in node_pids]
-        m1 = cpu_seconds(nats_pids)
+        m1, k1 = cpu_seconds(nats_pids), cpu_seconds(client_pids)
         stop.set()
         await asyncio.wait_for(flood, 120)
         result.held = await held
@@ -173,6 +175,7 @@ async def fanout(n: int, args: argparse.Namespace, tmp: Path) -> Fanout:
         result.delivered = sum(result.per_node)
         result.node_cpu = [(b - a) / elapsed for a, b in zip(c0, c1, strict=True)]
         result.nats_cpu = (m1 - m0) / elapsed
+        result.client_cpu = (k1 - k0) / elapsed
         flooded = pub.n - first
         for group, share, start in zip(groups, shares, before, strict=True):
             got, _ = await drain(group, start + flooded * share, timeout=30)
@@ -286,12 +289,13 @@ async def starts(
     args: argparse.Namespace, tmp: Path, cluster: NatsCluster
 ) -> dict[str, list[float]]:
     await asyncio.to_thread(filled, args, cluster, tmp)
-    out: dict[str, list[float]] = {"NATS node": [], "SQLite node": []}
     spawned: list[Any] = []
     journals = {
         "NATS node": ["--journal", ",".join(cluster.urls)],
         "SQLite node": ["--db", str(tmp / "start.db")],
+        "SQLite, empty journal": ["--db", str(tmp / "empty.db")],  # Python's own start
     }
+    out: dict[str, list[float]] = {name: [] for name in journals}
     try:
         for _ in range(args.starts):
             for name, journal in journals.items():
@@ -312,7 +316,8 @@ def fanout_table(rows: list[Fanout], args: argparse.Namespace) -> None:
         f"\n1. fan-out, {one.subscribers} subscribers split over the nodes, one publisher on "
         f"node 1 (window {args.window})\n"
         f"{'nodes':>5} {'events/s':>9} {'delivered/s':>12} {'÷ 1 node':>8} {'per node':>21} "
-        f"{'node cpu':>13} {'nats cpu':>8} {'deliv/cpu-s':>11} {'÷ 1 node':>8} {'got':>13}"
+        f"{'node cpu':>13} {'nats cpu':>8} {'clients':>7} {'deliv/cpu-s':>11} {'÷ 1 node':>8} "
+        f"{'got':>9}"
     )
     for r in rows:
         print(
@@ -320,21 +325,25 @@ def fanout_table(rows: list[Fanout], args: argparse.Namespace) -> None:
             f"{r.delivered / one.delivered:7.2f}x "
             f"{' + '.join(f'{d:,.0f}' for d in r.per_node):>21} "
             f"{' + '.join(f'{c:.0%}' for c in r.node_cpu):>13} {r.nats_cpu:8.0%} "
+            f"{r.client_cpu:7.0%} "
             f"{r.per_cpu:11,.0f} {r.per_cpu / one.per_cpu:7.2f}x "
-            f"{' '.join(f'{g:.0%}' for g in r.got):>13}" + ("  CLIENT-BOUND" if r.held else "")
+            f"{' '.join(f'{g:.0%}' for g in r.got):>9}" + ("  CLIENT-BOUND" if r.held else "")
         )
     missing = [r for r in rows if any(g < 0.999 for g in r.got)]
     if missing:
         print("   got < 100%: a node's subscribers missed events (a node that does not follow "
               "the stream delivers only its own publishes)")  # fmt: skip
-    print("   cpu: a core's share over the measurement; deliv/cpu-s: delivered/s over the "
-          "nodes' cpu (per node, what one machine's core carries)")  # fmt: skip
+    print("   cpu: a core's share over the measurement (clients: the subscriber processes and "
+          "this one); deliv/cpu-s: delivered/s over the nodes' cpu (what a node's core "
+          "carries; on a shared 2-core machine the nodes rarely get a whole core)")  # fmt: skip
     print(
         "   NATS cpu per event: "
         + ", ".join(f"{r.nodes} node(s) {r.nats_cpu / (r.events or 1) * 1000:.2f} ms" for r in rows)
-        + f"\n   N machines, a node each: about N × {rows[-1].per_cpu:,.0f} deliveries/s per "
-        "busy core, while the publish rate and NATS keep up (each node reads every event once)"
     )
+    if not missing:
+        print(f"   N machines, a node each: about N × {rows[-1].per_cpu:,.0f} deliveries/s per "
+              "busy core, while the publish rate and NATS keep up (each node reads every "
+              "event once)")  # fmt: skip
 
 
 def latency_table(rows: list[Latency], args: argparse.Namespace) -> None:
@@ -395,7 +404,11 @@ def parse() -> argparse.Namespace:
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="scaleout-") as name:
         tmp = Path(name)
-        print(f"cores {CORES}; node i on core i; NATS: three servers, replicas 3", flush=True)
+        print(
+            f"cores {CORES}; node i on core i; NATS: three servers, replicas 3; load average "
+            f"{os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
         spread = []
         for n in (1, 2):
             spread.append(await fanout(n, args, tmp))

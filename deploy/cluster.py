@@ -34,7 +34,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -218,6 +218,7 @@ def wait_until(what: str, children: list[Child], check: Callable[[Child], object
     deadline = time.monotonic() + START_TIMEOUT
     ready: dict[str, bool] = {}
     while not all(ready.get(c.name) for c in children):
+        check_signals()
         for child in children:
             if child.exited is not None:
                 raise Failed(f"{child.name} exited ({child.exited}):\n{child.tail()}")
@@ -250,17 +251,27 @@ def publish_token(store: Path) -> tuple[str, str]:
 
 
 class Signalled(Exception):
-    pass
+    """Raised by the loops (never by the handler, which could interrupt a ``Popen``
+    half-way and lose a child) once a signal asked to stop."""
+
+
+_asked: list[str] = []  # the signals received, by name
 
 
 def on_signal(signum: int, _frame: object) -> None:
-    raise Signalled(signal.Signals(signum).name)
+    _asked.append(signal.Signals(signum).name)  # a second Ctrl-C changes nothing
+
+
+def check_signals() -> None:
+    if _asked:
+        raise Signalled(_asked[0])
 
 
 def watch(nodes: list[Child], nats: list[Child]) -> int:
     """Until a signal (exit 0) or until every node is gone (exit 1): report each exit."""
     try:
         while True:
+            check_signals()
             for child in [*nodes, *nats]:
                 if child.exited is not None and not child.reported:
                     child.reported = True
@@ -316,22 +327,10 @@ def run(args: argparse.Namespace, store: Path) -> int:
         print(f"{sig} while starting: stopping", flush=True)
         return 0
     finally:
-        with _signals_held():
-            stop(nodes)  # first: no node sees its journal vanish under it
-            stop(nats)
+        stop(nodes)  # first: no node sees its journal vanish under it
+        stop(nats)
         print("stopped: " + ", ".join(f"{c.name} {c.exited}" for c in [*nodes, *nats]
                                       if c.proc is not None), flush=True)  # fmt: skip
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """A second Ctrl-C must not cut the stop short and leave children behind."""
-    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
