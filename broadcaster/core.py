@@ -97,6 +97,7 @@ class Core:
             time=now,
             frame=encode(event),
             state=encode(state),
+            prev_seq=game.state.seq if game else 0,
         )
         self.next_seq += 1
         if game is None:
@@ -121,6 +122,18 @@ class Core:
             self.committed[a.record.game_id] = a.state
             self.committed_json[a.record.game_id] = a.record.state
             self.committed_seq = a.record.seq
+
+    def learn(self, record: Record, state: GameState) -> None:
+        """Another writer's durable event, later than anything staged here: validate the
+        next publish after it (a replicated journal; its ``record.seq >= next_seq``)."""
+        self.games[record.game_id] = Game(state, record.game_seq)
+        self.next_seq = record.seq + 1
+
+    def keep_committed(self, old: Core) -> None:
+        """After a reload, subscribers have seen exactly what ``old`` committed: keep
+        that view (the journal's may be ahead of it; its events are on their way)."""
+        self.committed, self.committed_json = old.committed, old.committed_json
+        self.committed_seq = old.committed_seq
 
     @staticmethod
     def same(msg: Publish, game_id: str, kind: str, data: Mapping[str, Any]) -> None:

@@ -26,7 +26,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
-from broadcaster.hub import Staged
+from broadcaster.core import Accepted
 
 log = logging.getLogger("broadcaster.fanout")
 
@@ -71,7 +71,7 @@ class Fanout:
         self._everything.pop(sub.ws, None)
         self._narrow.discard(sub)
 
-    def deliver(self, batch: Sequence[Staged]) -> int:
+    def deliver(self, batch: Sequence[Accepted]) -> int:
         """Write each event to its subscribers; returns how many frames were written."""
         frames = [wire_frame(s.record.frame) for s in batch]
         written = _write(self._everything.values(), b"".join(frames)) * len(frames)

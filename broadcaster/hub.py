@@ -16,34 +16,38 @@ I/O error) every staged event is refused with ``internal`` and the games are
 reloaded from the journal. If anything else fails inside the flusher (a bug)
 the hub is dead: ``failed`` says why, ``dead`` is set, every waiting publish
 is refused, and the server stops.
+
+On a replicated journal other nodes append too. The hub follows the stream:
+every event, its own or another node's, reaches the listeners once, in ``seq``
+order (``_deliver`` merges its own commits with what the stream says), and the
+games take other nodes' events so the next publish is validated after them. A
+publish id is looked up off the loop there (``_take_in``): a read is a round trip.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ctypes
+import contextlib
+import functools
 import logging
-import os
-import signal
-import sys
 import time as _time
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from typing import Any
 
 import msgspec
 
-from broadcaster.core import Accepted, Core, refold
+from broadcaster.core import Accepted, Core
 from broadcaster.errors import AppendConflict, EventRefused, JournalError
-from broadcaster.protocol import Ack, GameState, Publish, decode_event
+from broadcaster.folding import Folder
+from broadcaster.protocol import Ack, GameState, Publish, decode_event, decode_state
 from broadcaster.sports import SPORTS, Sport
 from broadcaster.sports.replay import GameEvent
 from broadcaster.storage import JournalBackend, Record
 
 log = logging.getLogger("broadcaster.hub")
-PR_SET_PDEATHSIG = 1
 MAX_TRIES = 8  # validations of one publish when other writers keep appending first
 _decode_data = msgspec.json.Decoder(dict[str, Any])
 
@@ -71,7 +75,7 @@ class Staged:
 
 @dataclass(slots=True)
 class _Waiting:
-    """A publish waiting in its game's lane behind a correction."""
+    """A publish waiting for its id's lookup, or in its game's lane behind a correction."""
 
     msg: Publish
     publisher: str
@@ -79,7 +83,7 @@ class _Waiting:
     future: asyncio.Future[Ack]
 
 
-CommitListener = Callable[[Sequence[Staged]], None]
+CommitListener = Callable[[Sequence[Accepted]], None]
 
 
 @dataclass
@@ -95,7 +99,18 @@ class Hub:
         self.dead = asyncio.Event()
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="journal-writer")
         self._reader = ThreadPoolExecutor(1, thread_name_prefix="journal-reader")
-        self._folder: Executor | None = None  # started on the first correction
+        self._lookups = (
+            ThreadPoolExecutor(1, thread_name_prefix="journal-lookup")
+            if self.journal.remote
+            else None
+        )
+        self._folder = Folder()
+        self._intake: list[_Waiting] = []  # publishes whose ids are being looked up
+        self._intake_task: asyncio.Task[None] | None = None
+        self._heard: deque[Record] = deque()  # the stream's events, from the journal's thread
+        self._ahead: dict[int, Accepted] = {}  # durable, behind an undelivered earlier seq
+        self._unlearned: list[Accepted] = []  # other writers' events the games have yet to take
+        self._stop_following: Callable[[], None] | None = None
         self._staged: list[Staged] = []
         self._pending: dict[str, Staged] = {}
         self._lanes: dict[str, list[_Waiting]] = {}  # games busy with a correction
@@ -107,8 +122,12 @@ class Hub:
         self._load()
 
     def _load(self) -> None:
-        """(Re)build every game from the journal's state table."""
+        """(Re)build every game from the journal; subscribers' view stays what they saw."""
+        old = getattr(self, "core", None)
         self.core = Core(self.epoch, self.journal.games(), self.journal.last_seq, self.sports)
+        if old is not None:
+            self.core.keep_committed(old)
+        self._learn_heard()
 
     # ------------------------------------------------------------------ views
 
@@ -134,26 +153,35 @@ class Hub:
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
-        self._flusher = asyncio.get_running_loop().create_task(self._flush_forever())
+        loop = asyncio.get_running_loop()
+        self._flusher = loop.create_task(self._flush_forever())
         self._flusher.add_done_callback(self._flusher_done)
+        hear = functools.partial(self._hear, loop)
+        self._stop_following = self.journal.follow(self.core.committed_seq, hear)
 
     async def close(self) -> None:
         """Write what is staged, then stop and close the journal."""
         await self.flushed()
+        if self._stop_following is not None:
+            with contextlib.suppress(Exception):  # NATS away: the connection closes anyway
+                self._stop_following()
         for task in [self._flusher, *self._tasks]:
             if task is not None:
                 task.cancel()
         await asyncio.gather(
             *(t for t in [self._flusher, *self._tasks] if t), return_exceptions=True
         )
-        for pool in (self._writer, self._reader, self._folder):
+        for pool in (self._writer, self._reader, self._lookups):
             if pool is not None:
                 pool.shutdown(wait=True)
+        self._folder.close()
         self.journal.close()
 
     async def flushed(self) -> None:
         """Wait until every staged event is durable (or refused)."""
-        while (self._staged or self._lanes or not self._idle.is_set()) and not self.dead.is_set():
+        while (self._staged or self._lanes or self._intake or not self._idle.is_set()) and (
+            not self.dead.is_set()
+        ):
             await self._idle.wait()
             await asyncio.sleep(0)
 
@@ -166,24 +194,20 @@ class Hub:
         that subscribers see on the event."""
         if self.failed is not None:
             raise EventRefused("internal", "the broadcaster is stopping after a fault", id=msg.id)
-        done = self._retry(msg)
-        if done is not None:
-            return done
-        lane = self._lanes.get(msg.game_id)
-        if lane is not None or msg.kind == "correction":
-            future = asyncio.get_running_loop().create_future()
-            waiting = _Waiting(msg, publisher, by, future)
-            if lane is not None:
-                lane.append(waiting)
-            else:
-                self._lanes[msg.game_id] = []
-                self._spawn(self._correct(waiting))
-            return future
-        accepted = self.core.accept(msg, publisher, by, self.clock())
-        return self._stage(Staged(accepted, self._new_future(), msg, publisher, by))
+        known = self._known(msg)
+        if known is not None:
+            return known
+        waiting = _Waiting(msg, publisher, by, self._new_future())
+        if self._lookups is None:  # a local journal: an indexed read, fine on the loop
+            return self._admit(waiting, self.journal.find_publish(msg.id))
+        self._intake.append(waiting)  # a remote one: looked up off the loop, in turn
+        self._idle.clear()
+        if self._intake_task is None:
+            self._intake_task = self._spawn(self._take_in())
+        return waiting.future
 
-    def _retry(self, msg: Publish) -> asyncio.Future[Ack] | None:
-        """The original answer to a publish id seen before, if any."""
+    def _known(self, msg: Publish) -> asyncio.Future[Ack] | None:
+        """The answer to a publish id this node has in hand (staged, or in a lane)."""
         pending = self._pending.get(msg.id)
         if pending is not None:
             record = pending.record
@@ -193,14 +217,70 @@ class Hub:
             if waiting.msg.id == msg.id:
                 self.core.same(msg, waiting.msg.game_id, waiting.msg.kind, waiting.msg.data)
                 return waiting.future
-        stored = self.journal.find_publish(msg.id)
-        if stored is None:
-            return None
-        self.core.same(msg, stored.game_id, stored.kind, _decode_data.decode(stored.data))
-        event = decode_event(stored.frame)
-        done = asyncio.get_running_loop().create_future()
-        done.set_result(Ack(msg.id, event.seq, event.state))
-        return done
+        return None
+
+    def _admit(self, item: _Waiting, stored: Record | None) -> asyncio.Future[Ack]:
+        """A publish whose id is not in hand: the original ack if ``stored`` (a retry),
+        else into its game's lane or validated and staged now."""
+        msg, future = item.msg, item.future
+        if stored is not None:
+            self.core.same(msg, stored.game_id, stored.kind, _decode_data.decode(stored.data))
+            event = decode_event(stored.frame)
+            future.set_result(Ack(msg.id, event.seq, event.state))
+            return future
+        lane = self._lanes.get(msg.game_id)
+        if lane is not None:
+            lane.append(item)
+        elif msg.kind == "correction":
+            self._lanes[msg.game_id] = []
+            self._spawn(self._correct(item))
+        else:
+            accepted = self.core.accept(msg, item.publisher, item.by, self.clock())
+            self._stage(Staged(accepted, future, msg, item.publisher, item.by))
+        return future
+
+    async def _take_in(self) -> None:
+        """Admit the publishes that came for a remote journal, in arrival order, their
+        ids looked up in one round trip per batch, off the event loop."""
+        loop, batch = asyncio.get_running_loop(), list[_Waiting]()
+        try:
+            while self._intake:
+                batch, self._intake = self._intake, []
+                ids = [item.msg.id for item in batch]
+                try:
+                    found = await loop.run_in_executor(
+                        self._lookups, self.journal.find_publishes, ids
+                    )
+                except JournalError as exc:
+                    log.error("journal read failed: %s", exc)
+                    for item in batch:
+                        _settle(
+                            item.future, EventRefused("internal", f"journal unavailable: {exc}")
+                        )
+                    continue
+                for item in batch:
+                    self._admit_looked_up(item, found.get(item.msg.id))
+                batch = []
+        except BaseException as exc:  # a cancel at close: nobody waits forever
+            for item in [*batch, *self._intake]:
+                _settle(item.future, EventRefused("internal", f"not published: {exc!r}"))
+            raise
+        finally:
+            self._intake_task = None
+            self._wake.set()
+
+    def _admit_looked_up(self, item: _Waiting, stored: Record | None) -> None:
+        try:
+            if self.failed is not None:
+                raise EventRefused("internal", "the broadcaster is stopping after a fault")
+            known = self._known(item.msg)  # the same id twice in one batch
+            if known is None:
+                self._admit(item, stored)
+            else:
+                known.add_done_callback(functools.partial(_copy, item.future))
+        except EventRefused as exc:
+            exc.id = item.msg.id
+            _settle(item.future, exc)
 
     @staticmethod
     def _new_future() -> asyncio.Future[Ack]:
@@ -214,13 +294,13 @@ class Hub:
 
     async def _correct(self, first: _Waiting) -> None:
         """Run one game's lane: the correction off the loop, then what queued behind it."""
-        game_id, loop, core = first.msg.game_id, asyncio.get_running_loop(), self.core
+        game_id, core = first.msg.game_id, self.core
         work: list[_Waiting] = [first]
         try:
             while work:
                 item = work.pop(0)
                 try:
-                    await self._accept_in_lane(item, core, loop)
+                    await self._accept_in_lane(item, core)
                 except EventRefused as exc:
                     exc.id = item.msg.id
                     _settle(item.future, exc)
@@ -234,49 +314,36 @@ class Hub:
             self._lanes.pop(game_id, None)
             self._wake.set()
 
-    async def _accept_in_lane(
-        self, item: _Waiting, core: Core, loop: asyncio.AbstractEventLoop
-    ) -> None:
+    async def _accept_in_lane(self, item: _Waiting, core: Core) -> None:
         msg = item.msg
         if core is not self.core:
             raise EventRefused("internal", "the journal was reloaded; retry with the same id")
         state = None
         if msg.kind == "correction":
-            if msg.game_id not in core.games:
+            state = await self._refold(core, msg)
+        accepted = core.accept(msg, item.publisher, item.by, self.clock(), state)
+        self._stage(Staged(accepted, item.future, msg, item.publisher, item.by))
+
+    async def _refold(self, core: Core, msg: Publish) -> GameState:
+        """A correction's state, refolded off the loop; again if another writer added to
+        the game meanwhile (its event was not in what the refold read)."""
+        for _ in range(MAX_TRIES):
+            game = core.games.get(msg.game_id)
+            if game is None:
                 raise EventRefused("unknown_game", f"no game {msg.game_id!r}; create it first")
+            before = game.game_seq
             staged = [
                 GameEvent(s.record.seq, s.record.kind, s.accepted.data, s.record.time)
                 for s in self._pending.values()
                 if s.record.game_id == msg.game_id
             ]  # taken before the read: what commits meanwhile is in one or the other
             source = self.journal.source()
-            state = await self._refold(loop, source, msg.game_id, staged, msg.data)
-        if core is not self.core:
-            raise EventRefused("internal", "the journal was reloaded; retry with the same id")
-        accepted = core.accept(msg, item.publisher, item.by, self.clock(), state)
-        self._stage(Staged(accepted, item.future, msg, item.publisher, item.by))
-
-    async def _refold(self, loop: asyncio.AbstractEventLoop, *args: Any) -> GameState:
-        """``core.refold`` in a worker process, so a long game's refold holds neither the
-        event loop nor its GIL; in a thread where no process can be started."""
-        if self._folder is None:
-            try:
-                self._folder = ProcessPoolExecutor(
-                    1,
-                    mp_context=get_context("spawn"),
-                    initializer=_die_with_parent,
-                    initargs=(os.getpid(),),
-                )
-            except (OSError, NotImplementedError) as exc:  # no processes on this platform
-                log.warning("refolds run in a thread: %s", exc)
-                self._folder = ThreadPoolExecutor(1, thread_name_prefix="refold")
-        try:
-            state: GameState = await loop.run_in_executor(self._folder, refold, *args)
-        except BrokenExecutor as exc:
-            log.warning("the refold worker died (%r); refolding in a thread from now on", exc)
-            self._folder = ThreadPoolExecutor(1, thread_name_prefix="refold")
-            state = await loop.run_in_executor(self._folder, refold, *args)
-        return state
+            state = await self._folder.refold(source, msg.game_id, staged, msg.data)
+            if core is not self.core:
+                raise EventRefused("internal", "the journal was reloaded; retry with the same id")
+            if core.games[msg.game_id].game_seq == before:
+                return state
+        raise EventRefused("internal", "the game kept changing; retry with the same id")
 
     # ------------------------------------------------------------------ group commit
 
@@ -287,7 +354,7 @@ class Hub:
             self._wake.clear()
             batch, self._staged = self._staged, []
             if not batch:
-                if not self._lanes:
+                if self._quiet():
                     self._idle.set()
                 continue
             self._idle.clear()
@@ -301,20 +368,76 @@ class Hub:
             else:
                 self._committed(batch)
             finally:
-                if not self._staged and not self._lanes:
+                if self._quiet():
                     self._idle.set()
 
+    def _quiet(self) -> bool:
+        """Nothing staged, in a lane or being looked up."""
+        return not (self._staged or self._lanes or self._intake_task)
+
     def _committed(self, batch: list[Staged]) -> None:
-        self.core.commit(s.accepted for s in batch)
         for s in batch:
             del self._pending[s.record.pub_id]
         try:
-            for listener in self.listeners:
-                listener(batch)
+            self._deliver([s.accepted for s in batch])
         finally:  # durable is durable: acked even if a listener fails (then the hub dies)
             for s in batch:
                 if not s.future.done():
                     s.future.set_result(Ack(s.record.pub_id, s.record.seq, s.state))
+        self._learn_heard()
+
+    def _deliver(self, durable: Iterable[Accepted]) -> None:
+        """Commit durable events and hand them to the listeners exactly once, in ``seq``
+        order: this node's commits and the stream's events (the same ones, and other
+        writers') meet here; one whose predecessor has not arrived waits for it."""
+        core, ahead, batch = self.core, self._ahead, list[Accepted]()
+        for a in durable:
+            if a.record.seq > core.committed_seq:
+                ahead[a.record.seq] = a
+        while core.committed_seq + 1 in ahead:
+            a = ahead.pop(core.committed_seq + 1)
+            core.commit((a,))
+            batch.append(a)
+        if batch:
+            for listener in self.listeners:
+                listener(batch)
+
+    # ------------------------------------------------------------------ following
+
+    def _hear(self, loop: asyncio.AbstractEventLoop, record: Record) -> None:
+        """On the journal's thread: an event the stream stored (from any writer)."""
+        self._heard.append(record)
+        with contextlib.suppress(RuntimeError):  # the loop closed: the hub is gone
+            loop.call_soon_threadsafe(self._take_heard)
+
+    def _take_heard(self) -> None:
+        """Deliver what the stream stored; the games take other writers' events."""
+        core, durable = self.core, []
+        try:
+            while self._heard:
+                r = self._heard.popleft()
+                if r.seq <= core.committed_seq or r.seq in self._ahead:
+                    continue  # this node's own, already here
+                a = Accepted(r, decode_state(r.state), {})
+                durable.append(a)
+                if r.seq >= core.next_seq:  # not staged here: another writer's
+                    self._unlearned.append(a)
+            self._learn_heard()
+            self._deliver(durable)
+        except BaseException as exc:  # a bug: like a dead flusher, stop
+            self._die(exc)
+
+    def _learn_heard(self) -> None:
+        """Validate the next publishes after other writers' events — once nothing of
+        ours is in flight (an append in flight fails on them, or lands before them)."""
+        if self._pending or not self._unlearned:
+            return
+        for a in self._unlearned:
+            if a.record.seq >= self.core.next_seq:
+                self.core.learn(a.record, a.state)
+        self._unlearned.clear()
+
+    # ------------------------------------------------------------------ failing
 
     def _fail(self, staged: list[Staged], exc: JournalError) -> None:
         log.error("journal write failed, %d event(s) refused: %s", len(staged), exc)
@@ -348,19 +471,24 @@ class Hub:
 
     def _flusher_done(self, task: asyncio.Task[None]) -> None:
         """The flusher only ends by cancel at close; anything else is a dead core."""
-        if task.cancelled():
+        if not task.cancelled():
+            self._die(task.exception() or RuntimeError("the journal flusher stopped"))
+
+    def _die(self, exc: BaseException) -> None:
+        if self.failed is not None:
             return
-        self.failed = task.exception() or RuntimeError("the journal flusher stopped")
-        log.critical("the journal flusher died; stopping: %r", self.failed, exc_info=self.failed)
+        self.failed = exc
+        log.critical("the journal flusher died; stopping: %r", exc, exc_info=exc)
         for s in [*self._pending.values(), *self._staged]:
             _settle(s.future, EventRefused("internal", "not acked: the broadcaster is stopping"))
         self.dead.set()
         self._idle.set()
 
-    def _spawn(self, coro: Any) -> None:
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     # ------------------------------------------------------------------ reading
 
@@ -385,15 +513,15 @@ class Hub:
         return frames
 
 
-def _die_with_parent(parent: int) -> None:
-    """In the refold worker: end with the broadcaster, even after its kill -9 (Linux),
-    instead of living on orphaned with its stdout and stderr."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:  # the parent died before prctl took effect
-            os._exit(1)
-
-
 def _settle(future: asyncio.Future[Ack], exc: BaseException) -> None:
     if not future.done():
         future.set_exception(exc)
+
+
+def _copy(into: asyncio.Future[Ack], done: asyncio.Future[Ack]) -> None:
+    if into.done():
+        return
+    if done.cancelled() or done.exception() is not None:
+        into.set_exception(done.exception() or EventRefused("internal", "not published"))
+    else:
+        into.set_result(done.result())

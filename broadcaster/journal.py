@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +50,9 @@ CREATE TABLE IF NOT EXISTS games(
 
 class Journal:
     """An open SQLite journal file (a ``JournalBackend``). Create with ``Journal.open(path)``."""
+
+    remote = False  # reads are local and indexed: cheap enough for the event loop
+    reachable = True  # a file has no connection to lose (a full disk fails the write)
 
     def __init__(self, path: Path, writer: sqlite3.Connection) -> None:
         self.path = path
@@ -152,6 +155,14 @@ class Journal:
                 (pub_id,),
             ).fetchone()
         return None if row is None else _record(row)
+
+    def find_publishes(self, pub_ids: Sequence[str]) -> dict[str, Record]:
+        found = (self.find_publish(pub_id) for pub_id in pub_ids)
+        return {r.pub_id: r for r in found if r is not None}
+
+    def follow(self, after: int, deliver: Callable[[Record], None]) -> None:
+        """The file has one writer, this node's hub: nothing to follow."""
+        return None
 
     def game_events(self, game_id: str) -> list[Record]:
         """Every stored event of one game, oldest first."""

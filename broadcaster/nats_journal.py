@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import time
@@ -65,6 +66,8 @@ class GameMark:
 
 class NatsJournal:
     """An open stream journal. Create with ``NatsJournal.open(servers)``."""
+
+    remote = True  # every read is a round trip to NATS
 
     def __init__(self, link: Link, stream: str, epoch: str) -> None:
         self._link = link
@@ -136,6 +139,16 @@ class NatsJournal:
         for r in records:
             self._games[r.game_id] = GameMark(r.seq, r.game_seq, r.state or codec.state_of(r.frame))
 
+    def _learn(self, records: Sequence[Record]) -> None:
+        """Stored events, in seq order, from any source (our append, a catch-up, the
+        follower): those after ``last_seq`` move the games' marks and get indexed, so a
+        node's ``=through`` never claims ids it did not put."""
+        new = [r for r in records if r.seq > self.last_seq]
+        if new:
+            self._follow(new)
+            self._ids.add(new)
+            self.last_seq = new[-1].seq
+
     def catch_up(self) -> list[Record]:
         """The events other writers appended after ``last_seq``, oldest first; ``games``
         and ``last_seq`` follow them. What a node does after ``AppendConflict``: feed
@@ -145,19 +158,20 @@ class NatsJournal:
     async def _catch_up(self) -> list[Record]:
         info = await self._link.js.stream_info(self.stream)
         records = await self._read_after(self.last_seq, info.state.last_seq)
-        self._follow(records)
-        self._ids.add(records)  # so this node's =through never claims ids it did not put
-        if records:
-            self.last_seq = records[-1].seq
+        self._learn(records)
         return records
 
     def follow(self, after: int, deliver: Callable[[Record], None]) -> Callable[[], None]:
         """Call ``deliver`` with every event after seq ``after``, in seq order, as the
-        stream gets it (from any node), on the link's thread; returns ``stop``. The seam
-        for a node that fans out the other nodes' events (not used by the hub yet)."""
+        stream gets it (from any node), on the link's thread; returns ``stop``. What a
+        node fans out; the journal learns each event too (its marks stay current, so
+        this node's next append expects the right last sequences)."""
 
         async def on_message(msg: Msg) -> None:
-            deliver(codec.decode_record(seq_of(msg), msg.data))
+            r = codec.decode_record(seq_of(msg), msg.data)
+            r = dataclasses.replace(r, state=codec.state_of(r.frame))
+            self._learn((r,))
+            deliver(r)
 
         config = ConsumerConfig(deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
                                 opt_start_seq=after + 1)  # fmt: skip
@@ -189,9 +203,7 @@ class NatsJournal:
                 with contextlib.suppress(*NatsFailure):  # else the next conflict catches up
                     await self._catch_up()
                 raise
-            self._follow(chunk)
-            self._ids.add(chunk)
-            self.last_seq = chunk[-1].seq
+            self._learn(chunk)
 
     async def _commit(self, chunk: Sequence[Record]) -> None:
         """One atomic batch; retried (safely: it expects the stream's last seq) until the
@@ -221,9 +233,8 @@ class NatsJournal:
             if i == 1:
                 headers["Nats-Expected-Last-Sequence"] = str(r.seq - 1)
             if r.game_id not in seen:  # later ones are behind it in the same batch
-                seen.add(r.game_id)
-                known = self._games.get(r.game_id)
-                headers["Nats-Expected-Last-Subject-Sequence"] = str(known.seq if known else 0)
+                seen.add(r.game_id)  # the state its rules ran on, not what we heard since
+                headers["Nats-Expected-Last-Subject-Sequence"] = str(r.prev_seq)
             subject, payload = codec.subject(self.prefix, r.game_id), codec.encode_record(r)
             if i < len(chunk):
                 await nc.publish(subject, payload, headers=headers)
@@ -291,6 +302,17 @@ class NatsJournal:
         if not self.reachable:
             raise JournalError(f"NATS {self._link.servers} is unreachable")
         return self._link.run(self._find_publish(pub_id), what="find a publish id", timeout=TIMEOUT)
+
+    def find_publishes(self, pub_ids: Sequence[str]) -> dict[str, Record]:
+        """Several ids' events at once (the lookups run concurrently on the link)."""
+        if not self.reachable:
+            raise JournalError(f"NATS {self._link.servers} is unreachable")
+
+        async def lookup() -> list[Record | None]:
+            return await asyncio.gather(*(self._find_publish(i) for i in pub_ids))
+
+        found = self._link.run(lookup(), what="find publish ids", timeout=TIMEOUT)
+        return {r.pub_id: r for r in found if r is not None}
 
     async def _find_publish(self, pub_id: str) -> Record | None:
         seq = await self._ids.seq_of(pub_id)

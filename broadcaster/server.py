@@ -35,9 +35,10 @@ from broadcaster.admission import Admission, derive_caps, file_limit
 from broadcaster.auth.gate import Operator, Refusal, open_gate
 from broadcaster.config import Config, Limits
 from broadcaster.connection import ALLOWED_METHODS, connection_class
+from broadcaster.core import Accepted
 from broadcaster.errors import EventRefused, JournalError, MessageError
 from broadcaster.fanout import Fanout, Subscriber
-from broadcaster.hub import Hub, Staged
+from broadcaster.hub import Hub
 from broadcaster.limits import BadMessages, TokenBucket
 from broadcaster.metrics import Metrics
 from broadcaster.protocol import (
@@ -191,6 +192,8 @@ class Broadcaster:
             response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
         elif self.hub.failed is not None:
             response = ws.respond(HTTPStatus.SERVICE_UNAVAILABLE, "failed: the journal core died\n")
+        elif not self.hub.journal.reachable:
+            response = ws.respond(HTTPStatus.SERVICE_UNAVAILABLE, "the journal is unreachable\n")
         elif self._closing:
             response = ws.respond(HTTPStatus.SERVICE_UNAVAILABLE, "shutting down\n")
         else:
@@ -376,7 +379,7 @@ class Broadcaster:
 
     # ------------------------------------------------------------------ fan-out
 
-    def _on_commit(self, batch: Sequence[Staged]) -> None:
+    def _on_commit(self, batch: Sequence[Accepted]) -> None:
         """Deliver durable events to every live subscriber that wants them."""
         self.metrics.events.inc(len(batch))
         self.metrics.deliveries.inc(self._fanout.deliver(batch))

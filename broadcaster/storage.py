@@ -7,8 +7,8 @@ Every method is blocking; the hub calls them on its own threads.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 
@@ -26,6 +26,9 @@ class Record:
     time: float
     frame: bytes  # the whole event message, JSON, as sent to subscribers
     state: bytes  # the game's state after the event, JSON
+    # The game's last seq when this event was validated (0: a new game). Not stored: a
+    # replicated journal expects it, so no rule runs on a state another writer moved on.
+    prev_seq: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,11 @@ class JournalBackend(Protocol):
 
     epoch: str  # fixed when the journal is created
     last_seq: int  # the seq of the last durable event (0: none)
+    remote: bool  # a read is a network round trip: the hub never makes one on its loop
+
+    @property
+    def reachable(self) -> bool:
+        """The journal can be written now (``/healthz`` says 503 while it cannot)."""
 
     def append(self, records: Sequence[Record]) -> None:
         """Store ``records`` (consecutive seqs after ``last_seq``) durably, or raise
@@ -56,6 +64,14 @@ class JournalBackend(Protocol):
 
     def find_publish(self, pub_id: str) -> Record | None:
         """The stored event with this publish id, if any (idempotent publish)."""
+
+    def find_publishes(self, pub_ids: Sequence[str]) -> dict[str, Record]:
+        """The stored events of any of these publish ids, by id (one round trip)."""
+
+    def follow(self, after: int, deliver: Callable[[Record], None]) -> Callable[[], None] | None:
+        """Call ``deliver`` (on any thread) with every event after ``after`` that any
+        writer appends, in seq order, its ``state`` filled; returns ``stop``. None: no
+        other writer can append (the embedded file), so the hub's own commits are all."""
 
     def game_events(self, game_id: str) -> list[Record]:
         """Every stored event of one game, oldest first (for corrections)."""

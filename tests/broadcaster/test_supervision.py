@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster.hub import Hub, Staged
+from broadcaster.core import Accepted
+from broadcaster.hub import Hub
 from broadcaster.journal import Journal
 from broadcaster.server import Broadcaster, Config
 from tests.helpers.http import aget
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.asyncio
 async def test_a_raising_listener_fails_healthz_and_refuses_publishes(tmp_path: Path) -> None:
     hub = Hub(Journal.open(tmp_path / "journal.sqlite3"))
 
-    def buggy(batch: Sequence[Staged]) -> None:
+    def buggy(batch: Sequence[Accepted]) -> None:
         if any(s.record.kind == "play" for s in batch):
             raise RuntimeError("a bug in a commit listener")
 

@@ -10,13 +10,14 @@ import sys
 from collections.abc import Sequence
 
 from broadcaster import cli, server
-from broadcaster.hub import Hub, Staged
+from broadcaster.core import Accepted
+from broadcaster.hub import Hub
 
 _init = server.Broadcaster.__init__
 
 
-def _boom(batch: Sequence[Staged]) -> None:
-    if any(s.accepted.data.get("text") == "boom" for s in batch):
+def _boom(batch: Sequence[Accepted]) -> None:
+    if any(a.data.get("text") == "boom" for a in batch):
         raise RuntimeError("a bug in a commit listener")
 
 
