@@ -20,7 +20,7 @@ from tests.helpers.cluster_script import ClusterScript
 from tests.helpers.http import get
 from tests.helpers.nats import free_ports
 from tests.helpers.proc import TOKEN
-from tests.helpers.ws import live_game, open_feed, open_publisher, recv_type, send
+from tests.helpers.ws import live_game, open_feed, open_publisher, publish, recv_type, send
 
 CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "haproxy.cfg"
 HAPROXY = shutil.which("haproxy")
@@ -119,10 +119,15 @@ async def test_feeds_spread_publishes_go_to_one_node_and_a_dead_node_is_taken_ou
     publisher = await open_publisher(f"{balancer.url}/publish", TOKEN)  # now on a backup
     feeds = [(await open_feed(f"{balancer.url}/feed"))[0] for _ in range(4)]  # none refused
     try:
-        for ws in feeds:
+        for ws in feeds:  # node2 and node3 hold the game made on node1 before it died
             await send(ws, {"type": "subscribe", "games": ["*"]})
-            await recv_type(ws, "snapshot")
-        assert (await live_game(publisher, "after-failover"))["type"] == "ack"
+            snapshot = await recv_type(ws, "snapshot")
+            assert [g["game_id"] for g in snapshot["games"]] == ["via-lb"]
+        ack = await publish(publisher, "via-lb", "score", {"team": "away", "points": 2})
+        assert ack["type"] == "ack", ack
+        for ws in feeds:  # published on node2, seen live on node2 and node3
+            event = await recv_type(ws, "event")
+            assert (event["seq"], event["state"]["away"]["score"]) == (ack["seq"], 2)
         rows = await asyncio.to_thread(balancer.servers)
         assert rows["publish", "node2"]["scur"] == "1"
         assert [rows["feed", n]["scur"] for n in up] == ["0", "2", "2"]
