@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -107,3 +108,20 @@ def test_a_taken_port_is_a_clear_error_and_starts_nothing(tmp_path: Path) -> Non
     assert f"port(s) {port} on 127.0.0.1 already in use" in run.stderr
     assert "--free-ports" in run.stderr
     assert not (tmp_path / "logs").exists()  # nothing was started
+
+
+def test_a_server_that_cannot_start_is_named_with_its_log_and_nothing_is_left(
+    tmp_path: Path,
+) -> None:
+    fake = tmp_path / "nats-server"
+    fake.write_text("#!/bin/sh\necho 'nats: no JetStream here' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT), "--free-ports", "--store", str(tmp_path / "s"),
+         "--nats-server", str(fake)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 2
+    assert re.search(r"nats\d exited \(3\):\n    nats: no JetStream here", run.stderr), run.stderr
+    # each exited (3) or was stopped; no node was started
+    assert re.fullmatch(r"stopped: nats1 -?\d+, nats2 -?\d+, nats3 -?\d+\n", run.stdout)
