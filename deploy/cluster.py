@@ -63,7 +63,7 @@ class Child:
     reported: bool = False  # its exit was told to the user
 
     def start(self) -> None:
-        with self.log.open("ab") as out:
+        with self.log.open("wb") as out:  # this run's log only: node_url reads it whole
             self.proc = subprocess.Popen(
                 self.cmd,
                 stdin=subprocess.DEVNULL,

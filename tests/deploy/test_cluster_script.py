@@ -125,3 +125,26 @@ def test_a_server_that_cannot_start_is_named_with_its_log_and_nothing_is_left(
     assert re.search(r"nats\d exited \(3\):\n    nats: no JetStream here", run.stderr), run.stderr
     # each exited (3) or was stopped; no node was started
     assert re.fullmatch(r"stopped: nats1 -?\d+, nats2 -?\d+, nats3 -?\d+\n", run.stdout)
+
+
+@pytest.mark.asyncio
+async def test_a_given_store_keeps_the_journal_for_the_next_run(tmp_path: Path) -> None:
+    first = ClusterScript(tmp_path / "store").start()
+    try:
+        publisher = await open_publisher(f"{first.nodes[0]}/publish", TOKEN)
+        ack = await live_game(publisher, "kept")
+        await publisher.close()
+        assert await asyncio.to_thread(first.terminate) == 0
+    finally:
+        first.stop()
+    second = ClusterScript(tmp_path / "store").start()  # other ports, the same store
+    try:
+        assert second.nodes != first.nodes
+        feed, hello = await open_feed(f"{second.nodes[1]}/feed")
+        await send(feed, {"type": "subscribe", "games": ["*"]})
+        snapshot = await recv_type(feed, "snapshot")
+        await feed.close()
+    finally:
+        second.stop()
+    assert hello["seq"] == ack["seq"]
+    assert [g["game_id"] for g in snapshot["games"]] == ["kept"]
