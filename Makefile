@@ -9,7 +9,7 @@ export SCORECAST_TOKEN ?= demo-token
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint venv lock upgrade serve clean package
+.PHONY: demo test lint venv lock upgrade serve clean package cluster
 
 $(UV): uv-bootstrap.txt
 	$(PYTHON) -m venv $(UV_ENV)
@@ -22,6 +22,11 @@ venv: $(UV)
 
 demo: venv
 	$(BIN)/scoreboard --demo
+
+# Three NATS JetStream servers and three broadcaster nodes on one journal, on loopback
+# (deploy/cluster.py, docs/scaling.md); Ctrl-C stops them all. ARGS="--free-ports" etc.
+cluster: venv
+	$(BIN)/python deploy/cluster.py $(ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
