@@ -103,7 +103,7 @@ class NatsJournal:
             created = link.run(ensure, what="create the stream")
             journal = cls(link, stream, codec.epoch_of(stream, created))
             journal.deadline = deadline
-            link.run(journal._load(), what="load the games", timeout=600)
+            link.run(journal._load_patiently(), what="load the games", timeout=600)
         except BaseException:
             link.close()
             raise
@@ -122,6 +122,19 @@ class NatsJournal:
                 log.warning("closing with publish ids unindexed; the next start indexes them")
         finally:
             self._link.close()
+
+    async def _load_patiently(self) -> None:
+        """``_load``, tried again for a while: a stream or bucket that another node has
+        just created may not answer reads until its replicas have elected a leader."""
+        give_up = time.monotonic() + COMMIT_DEADLINE
+        while True:
+            try:
+                return await self._load()
+            except NatsFailure as exc:
+                if time.monotonic() > give_up:
+                    raise
+                log.info("loading the games: %r; trying again", exc)
+                await asyncio.sleep(0.2)
 
     async def _load(self) -> None:
         """Each game from its last event (the stream keeps it per subject: a checkpoint

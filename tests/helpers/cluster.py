@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +21,16 @@ FAST = ["--publish-rate", "100000", "--token-rate", "100000"]
 def nodes_on(
     cluster: NatsCluster, stream: str, root: Path, count: int = 3
 ) -> Iterator[list[BroadcasterProcess]]:
-    """``count`` started nodes on ``stream`` (three copies), stopped at the end."""
+    """``count`` nodes on a new ``stream`` (three copies), started all at once (as a
+    deployment does: they race to create the stream), stopped at the end."""
     urls = ",".join(cluster.urls)
     extra = ["--replicas", "3", "--stream", stream, *FAST]
     nodes = [
         BroadcasterProcess(root / f"node{i}" / "j", journal=urls, extra=extra) for i in range(count)
     ]
     try:
-        for node in nodes:
-            node.start()
+        with ThreadPoolExecutor(count) as starting:
+            list(starting.map(BroadcasterProcess.start, nodes))
         yield nodes
     finally:
         for node in nodes:
