@@ -24,7 +24,7 @@ import random
 import time
 from asyncio import FIRST_COMPLETED
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Final, Protocol
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -49,6 +49,7 @@ from broadcaster.protocol import (
     encode,
     parse_server_message,
 )
+from broadcaster.servers import Servers, where
 
 log = logging.getLogger("broadcaster.console")
 TRANSIENT: Final = frozenset({"internal", "rate_limited"})
@@ -109,19 +110,25 @@ def why_offline(exc: BaseException) -> Status:
 
 
 async def reconnecting(
-    url: str,
+    servers: Servers,
+    path: str,
     token: str | None,
     session: Callable[[ClientConnection], Any],
     on_status: Callable[[Status], None],
 ) -> None:
-    """Run ``session`` on a connection, for ever, reconnecting with backoff."""
+    """Run ``session`` on a connection to ``path`` on one of ``servers``, for ever: after a
+    drop the same server first, then the next ones at once, with backoff after a round."""
     backoff = Backoff()
     on_status(Status("connecting"))  # once: after a failure it stays offline until back
     while True:
+        url = servers.current
+        opened = False
         try:
-            async with await open_link(url, token) as ws:
+            async with await open_link(endpoint(url, path), token) as ws:
+                opened = True
+                servers.connected()
                 backoff.reset()
-                on_status(Status("online"))
+                on_status(Status("online", where(url) if servers.several else ""))
                 await session(ws)
                 status = Status("offline", "connection closed")
         except asyncio.CancelledError:
@@ -130,6 +137,11 @@ async def reconnecting(
             status = why_offline(exc)
         except (MessageError, Retry) as exc:
             status = Status("offline", str(exc))
+        if servers.several:
+            status = Status(status.state, f"{where(url)}: {status.detail}")
+        if not opened and not servers.failed():
+            log.info("%s%s failed (%s); trying %s", url, path, status.detail, servers.current)
+            continue  # the next server, at once
         if status.state == "refused":
             backoff.attempt = 99  # no hurry: someone has to fix the token first
         on_status(status)
@@ -149,8 +161,11 @@ class PublishListener(Protocol):
 class Publisher:
     """Sends the outbox in order and keeps its acks in order; resends after reconnects."""
 
-    def __init__(self, url: str, token: str, outbox: Outbox, listener: PublishListener) -> None:
-        self.url, self.token, self.outbox, self.listener = url, token, outbox, listener
+    def __init__(
+        self, urls: Sequence[str], token: str, outbox: Outbox, listener: PublishListener
+    ) -> None:
+        self.servers = Servers.of(urls)
+        self.token, self.outbox, self.listener = token, outbox, listener
         self.status = Status("connecting")
         self._wake = asyncio.Event()
         self._sent_at: dict[str, float] = {}  # publish id -> when it was sent (monotonic)
@@ -164,7 +179,12 @@ class Publisher:
         self.listener.link(status)
 
     async def run(self) -> None:
-        await reconnecting(endpoint(self.url, "/publish"), self.token, self._session, self._set)
+        await reconnecting(self.servers, "/publish", self.token, self._session, self._set)
+
+    @property
+    def url(self) -> str:
+        """The broadcaster published to (or last tried)."""
+        return self.servers.current
 
     async def _session(self, ws: ClientConnection) -> None:
         hello = parse_server_message(await ws.recv())
@@ -253,14 +273,14 @@ class FeedLink:
 
     def __init__(
         self,
-        url: str,
+        urls: Sequence[str],
         token: str | None,
         model: Model,
         on_change: Callable[[], None],
         on_status: Callable[[Status], None],
         on_event: Callable[[Event], None] = lambda ev: None,
     ) -> None:
-        self.url, self.token, self.model = url, token, model
+        self.servers, self.token, self.model = Servers.of(urls), token, model
         self.on_change, self.on_status, self.on_event = on_change, on_status, on_event
         self.status = Status("connecting")
         self.skew = 0.0  # broadcaster clock − ours
@@ -290,7 +310,7 @@ class FeedLink:
         task.add_done_callback(_ignore_closed)
 
     async def run(self) -> None:
-        await reconnecting(endpoint(self.url, "/feed"), self.token, self._session, self._set)
+        await reconnecting(self.servers, "/feed", self.token, self._session, self._set)
 
     async def _session(self, ws: ClientConnection) -> None:
         hello = parse_server_message(await ws.recv())
