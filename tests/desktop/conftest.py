@@ -96,7 +96,7 @@ def make_window(qtbot: Any, run: Runner) -> Iterator[Callable[..., MainWindow]]:
     def _make(url: str, token: str | None = None, fallbacks: Sequence[str] = ()) -> MainWindow:
         client = FeedClient()
         clients.append(client)
-        window = MainWindow(client, Settings(url=url, fallbacks=list(fallbacks)))
+        window = MainWindow(client, Settings(fallbacks=list(fallbacks)))
         qtbot.addWidget(window)
         client.start(url, token, fallbacks)
         window.show()
