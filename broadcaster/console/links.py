@@ -167,6 +167,7 @@ class Publisher:
         self.servers = Servers.of(urls)
         self.token, self.outbox, self.listener = token, outbox, listener
         self.status = Status("connecting")
+        self.epoch: str | None = None  # the journal of the broadcaster published to
         self._wake = asyncio.Event()
         self._sent_at: dict[str, float] = {}  # publish id -> when it was sent (monotonic)
 
@@ -189,6 +190,8 @@ class Publisher:
     async def _session(self, ws: ClientConnection) -> None:
         hello = parse_server_message(await ws.recv())
         log.debug("publishing to %s: %s", self.url, hello)
+        if isinstance(hello, Hello):
+            self.epoch = hello.epoch
         in_flight: deque[tuple[Queued, dict[str, Any]]] = deque()
         self._sent_at.clear()
         tasks = {
@@ -236,15 +239,33 @@ class Publisher:
     def _resolve(self, entry: Queued) -> dict[str, Any] | None:
         """The data to send; an undo of a queued event gets that event's seq as target."""
         if entry.ref is None:
-            return dict(entry.data)
+            return self._same_journal(entry, entry.epoch, dict(entry.data))
         seq = self.outbox.seq_of(entry.ref)
         if seq is not None:
-            return {**entry.data, "target": seq}
+            data = {**entry.data, "target": seq}
+            return self._same_journal(entry, self.outbox.epoch_of(entry.ref), data)
         if self.outbox.refusal_of(entry.ref) is not None:
-            message = "nothing to undo: the event it undoes was refused"
-            self.outbox.refused(entry.id, "invalid_event", message)
-            self.listener.refused(entry, "invalid_event", message)
+            self._refuse(entry, "invalid_event", "nothing to undo: the event it undoes was refused")
         return None
+
+    def _same_journal(
+        self, entry: Queued, target_of: str | None, data: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """A correction names its target by seq: sent to a broadcaster with another journal
+        (another epoch: a node of its own, a journal started anew) it would void some other
+        event. Refused here instead, so the operator looks and types it again."""
+        if target_of is None or self.epoch is None or target_of == self.epoch:
+            return data
+        message = (
+            f"not sent: {where(self.url)} keeps another journal, where event numbers mean "
+            "other events; look at log and type it again"
+        )
+        self._refuse(entry, "other_journal", message)
+        return None
+
+    def _refuse(self, entry: Queued, code: str, message: str) -> None:
+        self.outbox.refused(entry.id, code, message)
+        self.listener.refused(entry, code, message)
 
     async def _receive(self, ws: ClientConnection, in_flight: deque[tuple[Queued, Any]]) -> None:
         async for raw in ws:
@@ -258,7 +279,7 @@ class Publisher:
                 continue
             entry, data = in_flight.popleft()
             if isinstance(msg, Ack):
-                self.outbox.done(entry.id, msg.seq)
+                self.outbox.done(entry.id, msg.seq, self.epoch or "")
                 self.listener.published(entry, data, msg)
             elif msg.code in TRANSIENT:
                 raise Retry(f"the broadcaster could not take it now: {msg.message}")

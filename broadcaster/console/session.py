@@ -214,6 +214,7 @@ class Console:
         entry = self.outbox.add(
             emit.game_id, emit.kind, emit.data, text=text, at=emit.at or now, ref=emit.ref,
             clock=clock, id=None if key is None else _script_id(emit.game_id, key),
+            epoch=self.model.epoch if "target" in emit.data else None,
         )  # fmt: skip
         self.model.queue(entry)
         self._queued_at[entry.id] = time.monotonic()

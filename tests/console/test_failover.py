@@ -8,6 +8,7 @@ import asyncio
 import os
 import signal
 from pathlib import Path
+from typing import Any
 
 from broadcaster.console.model import Queued
 from broadcaster.protocol import Publish, encode
@@ -101,6 +102,47 @@ def test_on_journals_of_their_own_the_unacked_event_lands_once_on_the_next(
         assert events_after_tatum(second) == [(5, "score", "James")]
         first.start()  # the frozen one never stored it
         assert events_after_tatum(first) == []
+
+
+async def undo_in_flight(first: BroadcasterProcess, second: BroadcasterProcess, data: Path) -> None:
+    async with operator([first.url, second.url], data, current=NBA_GAME) as typist:
+        console = typist.console
+        await typist.changes.until(lambda: console.publisher.status.state == "online")
+        await asyncio.wait_for(console.past_loaded(), DEADLINE)
+        typist.type("a2 James")
+        await typist.until_said("✓ 5 score LAL +2 James · BOS 3–2 LAL", "ok")
+        assert first.proc is not None
+        os.kill(first.proc.pid, signal.SIGSTOP)
+        typist.type("undo")  # voids seq 5 of the first's journal: Brown's basket on the second's
+        await typist.changes.until(lambda: len(console.outbox.pending()) == 1)
+        assert console.outbox.pending()[0].epoch == first.epoch
+        first.kill()
+
+        where = second.url.removeprefix("ws://")
+        await typist.until_said(f"not sent: {where} keeps another journal", "refused")
+        await typist.changes.until(lambda: console.model.epoch == second.epoch)
+        await typist.changes.until(lambda: console.toolbar().startswith("BOS 5–0 LAL"))
+        assert not console.outbox.pending()
+
+
+def test_a_correction_in_flight_is_not_sent_to_a_broadcaster_with_another_journal(
+    tmp_path: Path,
+) -> None:
+    with two_broadcasters(tmp_path) as (first, second):
+        for proc in (first, second):
+            asyncio.run(create_game(proc))
+        brown = {"team": "home", "points": 2, "player": "Brown"}
+        asyncio.run(publish_one(second, "score", brown))  # seq 5 there
+        asyncio.run(undo_in_flight(first, second, tmp_path / "console"))
+        assert events_after_tatum(second) == [(5, "score", "Brown")]  # not voided
+
+
+async def publish_one(proc: BroadcasterProcess, kind: str, data: dict[str, Any]) -> None:
+    ws = await open_publisher(proc.publish, TOKEN)
+    try:
+        assert (await publish(ws, NBA_GAME, kind, data))["type"] == "ack"
+    finally:
+        await ws.close()
 
 
 def test_a_bad_server_list_is_refused_saying_which_and_nothing_is_queued(tmp_path: Path) -> None:
