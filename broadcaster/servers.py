@@ -5,7 +5,8 @@ client that loses its node resumes on another with nothing lost or repeated; nod
 with journals of their own answer a resume with a snapshot, so moving is always safe.
 
 ``Servers`` is sticky: a client stays on the server that works and moves only when
-an attempt to connect fails, to the next one in the list (wrapping round). A
+an attempt to connect fails (refused, silent, an HTTP error, or closed before the server's
+hello, as a full node does with 1013), to the next one in the list (wrapping round). A
 connection that was up and dropped is tried again on the same server first (it may
 be a restart, and moving costs a snapshot on separate journals); when that attempt
 fails, the next server is tried at once: the caller waits its back-off only after a

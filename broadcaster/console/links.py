@@ -113,23 +113,27 @@ async def reconnecting(
     servers: Servers,
     path: str,
     token: str | None,
-    session: Callable[[ClientConnection], Any],
+    session: Callable[[ClientConnection, Hello], Any],
     on_status: Callable[[Status], None],
 ) -> None:
     """Run ``session`` on a connection to ``path`` on one of ``servers``, for ever: after a
-    drop the same server first, then the next ones at once, with backoff after a round."""
+    drop the same server first, then the next ones at once, with backoff after a round. A
+    server has taken the console once it says hello (a full node closes before: 1013)."""
     backoff = Backoff()
     on_status(Status("connecting"))  # once: after a failure it stays offline until back
     while True:
         url = servers.current
-        opened = False
+        greeted = False
         try:
             async with await open_link(endpoint(url, path), token) as ws:
-                opened = True
+                hello = parse_server_message(await ws.recv())
+                if not isinstance(hello, Hello):
+                    raise Retry(f"the broadcaster did not say hello: {hello}")
+                greeted = True
                 servers.connected()
                 backoff.reset()
                 on_status(Status("online", where(url) if servers.several else ""))
-                await session(ws)
+                await session(ws, hello)
                 status = Status("offline", "connection closed")
         except asyncio.CancelledError:
             raise
@@ -139,7 +143,7 @@ async def reconnecting(
             status = Status("offline", str(exc))
         if servers.several:
             status = Status(status.state, f"{where(url)}: {status.detail}")
-        if not opened and not servers.failed():
+        if not greeted and not servers.failed():
             log.info("%s%s failed (%s); trying %s", url, path, status.detail, servers.current)
             continue  # the next server, at once
         if status.state == "refused":
@@ -187,11 +191,9 @@ class Publisher:
         """The broadcaster published to (or last tried)."""
         return self.servers.current
 
-    async def _session(self, ws: ClientConnection) -> None:
-        hello = parse_server_message(await ws.recv())
+    async def _session(self, ws: ClientConnection, hello: Hello) -> None:
         log.debug("publishing to %s: %s", self.url, hello)
-        if isinstance(hello, Hello):
-            self.epoch = hello.epoch
+        self.epoch = hello.epoch
         in_flight: deque[tuple[Queued, dict[str, Any]]] = deque()
         self._sent_at.clear()
         tasks = {
@@ -333,10 +335,7 @@ class FeedLink:
     async def run(self) -> None:
         await reconnecting(self.servers, "/feed", self.token, self._session, self._set)
 
-    async def _session(self, ws: ClientConnection) -> None:
-        hello = parse_server_message(await ws.recv())
-        if not isinstance(hello, Hello):
-            raise Retry(f"the broadcaster did not say hello: {hello}")
+    async def _session(self, ws: ClientConnection, hello: Hello) -> None:
         self.skew = hello.time - time.time()
         resume = self.model.resume(hello.epoch)
         self._ws = ws

@@ -38,7 +38,13 @@ from websockets.exceptions import (
 from websockets.typing import Subprotocol
 
 from broadcaster.errors import MessageError
-from broadcaster.protocol import CLOSE_GOING_AWAY, SUBPROTOCOL, encode, parse_server_message
+from broadcaster.protocol import (
+    CLOSE_GOING_AWAY,
+    SUBPROTOCOL,
+    Hello,
+    encode,
+    parse_server_message,
+)
 from broadcaster.servers import Servers, url_problem
 from desktop.feed.backoff import Backoff, Reach, reach_of
 from desktop.feed.state import Applied, Change, FeedState, Resyncing, Send, Synced
@@ -110,7 +116,7 @@ class FeedConnection:
         self.status = Status(url=self.url, servers=len(self.servers.urls))
         self.last_event: float | None = None  # time.monotonic() of the last new event
         self._ws: ClientConnection | None = None
-        self._ws_opened = False  # the last attempt got as far as an open connection
+        self._greeted = False  # the last attempt got the server's hello: it took us
         self._round: list[Reach] = []  # how the servers tried since the last wait answered
         self._bad: deque[float] = deque()
 
@@ -133,9 +139,9 @@ class FeedConnection:
                 phase: Phase = "connecting" if self.backoff.attempt == 0 else "reconnecting"
                 self._set(phase=phase, retry_at=None, url=self.url)
                 started = loop.time()
-                self._ws_opened = False
+                self._greeted = False
                 going_away, error, reach = await self._connect_once()
-                if not self._ws_opened and self._try_next(error, reach):
+                if not self._greeted and self._try_next(error, reach):
                     continue  # another server of the list, at once
                 if loop.time() - started >= STABLE_AFTER:
                     self.backoff.reset()
@@ -213,9 +219,6 @@ class FeedConnection:
                 compression=None,
             ) as ws:
                 self._ws = ws
-                self._ws_opened = True
-                self.servers.connected()
-                self._round.clear()
                 self._now.clear()  # a "now" asked for while connecting is answered
                 try:
                     await self._session(ws)
@@ -246,6 +249,8 @@ class FeedConnection:
                 except MessageError as exc:
                     changes = self._bad_frame(exc.message)
                 else:
+                    if isinstance(msg, Hello) and not self._greeted:
+                        self._greet()
                     changes = self.state.receive(msg, now)
             if self._too_many_bad():
                 await ws.close(1002, "too many bad frames")
@@ -254,6 +259,13 @@ class FeedConnection:
             handled += 1
             if handled % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # a burst must not starve the UI
+
+    def _greet(self) -> None:
+        """The server said hello: it has taken us (a full node closes with 1013 before
+        saying it, and the next server is tried at once)."""
+        self._greeted = True
+        self.servers.connected()
+        self._round.clear()
 
     def _bad_frame(self, reason: str) -> list[Change]:
         log.warning("feed: bad frame from %s: %s", self.url, reason[:200])

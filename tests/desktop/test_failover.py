@@ -18,6 +18,7 @@ from tests.desktop.conftest import WAIT_MS, Runner
 from tests.desktop.test_live import card_for, publish_all, score, start_game
 from tests.helpers.pair import two_broadcasters
 from tests.helpers.proc import BroadcasterProcess
+from tests.helpers.ws import open_feed
 
 BOS_LAL = "Boston Celtics {home}, Los Angeles Lakers {away}"
 
@@ -110,3 +111,28 @@ def test_a_dead_first_server_is_passed_once_not_on_every_reconnect(
     card_for(window, BOS_LAL.format(home=2, away=0), qtbot)
     assert statuses
     assert {s.url for s in statuses} == {f"{broadcaster.url}/feed"}
+
+
+def test_a_full_server_sends_the_app_to_the_next_at_once(
+    broadcaster: BroadcasterProcess,
+    tmp_path: Path,
+    make_window: Callable[..., MainWindow],
+    run: Runner,
+    qtbot: Any,
+) -> None:
+    full = BroadcasterProcess(
+        tmp_path / "full" / "journal.sqlite3", extra=["--max-per-address", "1"]
+    )
+    full.db.parent.mkdir()
+    full.start()
+    try:
+        ws, _hello = run(open_feed(full.feed))  # the one feed this address may hold
+        start_game(run, broadcaster.publish)
+        window = make_window(full.url, fallbacks=[broadcaster.url])
+        card_for(window, BOS_LAL.format(home=0, away=0), qtbot)
+        on_second(window, broadcaster, qtbot)
+        assert window.client.connection is not None
+        assert window.client.connection.backoff.attempt == 0  # closed with 1013: next, at once
+        run(ws.close())
+    finally:
+        full.stop()
