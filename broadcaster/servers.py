@@ -11,7 +11,8 @@ connection that was up and dropped is tried again on the same server first (it m
 be a restart, and moving costs a snapshot on separate journals); when that attempt
 fails, the next server is tried at once: the caller waits its back-off only after a
 whole round of the list failed. So a dead server in the list costs one refused
-connection when the client passes it, never a wait on every reconnect.
+connection when the client passes it, never a wait on every reconnect; a silent one costs a
+short handshake timeout in the first round (``open_timeout``), the full one after that.
 """
 
 from __future__ import annotations
@@ -96,6 +97,14 @@ class Servers:
     @property
     def several(self) -> bool:
         return len(self.urls) > 1
+
+    def open_timeout(self, full: float, quick: float) -> float:
+        """How long the next handshake may take: ``quick`` while other servers are left to
+        try in this round (a silent host must not hold the client up for long), ``full``
+        with one server or once every one failed (a slow network must still get through)."""
+        if not self.several or self.failures >= len(self.urls):
+            return full
+        return min(full, quick)
 
     def connected(self) -> None:
         """The attempt at ``current`` connected: stay with it."""

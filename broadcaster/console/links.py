@@ -55,6 +55,7 @@ log = logging.getLogger("broadcaster.console")
 TRANSIENT: Final = frozenset({"internal", "rate_limited"})
 HISTORY_LIMIT: Final = 1000
 OPEN_TIMEOUT: Final = 5.0
+QUICK_OPEN_TIMEOUT: Final = 2.0  # with other servers left to try, a silent one is left sooner
 # a frozen broadcaster or a silent network drop keeps the TCP connection open: ask
 PING_INTERVAL: Final = 2.0  # a ping every 2 s,
 PING_TIMEOUT: Final = 3.0  # and no pong within 3 s closes the link
@@ -81,14 +82,14 @@ def endpoint(url: str, path: str) -> str:
     return url.rstrip("/") + path
 
 
-async def open_link(url: str, token: str | None) -> ClientConnection:
+async def open_link(url: str, token: str | None, timeout: float = OPEN_TIMEOUT) -> ClientConnection:
     headers = {"Authorization": f"Bearer {token}"} if token else None
     return await connect(
         url,
         additional_headers=headers,
         subprotocols=[Subprotocol(SUBPROTOCOL)],
         user_agent_header=f"scorecast-console/{__version__}",
-        open_timeout=OPEN_TIMEOUT,
+        open_timeout=timeout,
         ping_interval=PING_INTERVAL,
         ping_timeout=PING_TIMEOUT,
         close_timeout=CLOSE_TIMEOUT,
@@ -125,7 +126,8 @@ async def reconnecting(
         url = servers.current
         greeted = False
         try:
-            async with await open_link(endpoint(url, path), token) as ws:
+            timeout = servers.open_timeout(OPEN_TIMEOUT, QUICK_OPEN_TIMEOUT)
+            async with await open_link(endpoint(url, path), token, timeout) as ws:
                 hello = parse_server_message(await ws.recv())
                 if not isinstance(hello, Hello):
                     raise Retry(f"the broadcaster did not say hello: {hello}")

@@ -45,7 +45,7 @@ from broadcaster.protocol import (
     encode,
     parse_server_message,
 )
-from broadcaster.servers import Servers, url_problem
+from broadcaster.servers import Servers, url_problem, where
 from desktop.feed.backoff import Backoff, Reach, reach_of
 from desktop.feed.state import Applied, Change, FeedState, Resyncing, Send, Synced
 
@@ -58,6 +58,7 @@ BAD_WINDOW = 10.0
 YIELD_EVERY = 64  # frames handled before letting the UI run, during a burst
 MAX_FRAME = 16 * 1024 * 1024  # snapshots and history pages can be large
 OPEN_TIMEOUT = 10.0
+QUICK_OPEN_TIMEOUT = 3.0  # with other servers left to try, a silent one is given up sooner
 CLOSE_TIMEOUT = 2.0  # a "reconnect now" on a half-open connection must not wait long
 
 
@@ -174,7 +175,8 @@ class FeedConnection:
         if self.servers.failed():
             return False
         log.info("feed: %s failed (%s); trying %s", failed, error, self.url)
-        self._set(phase="reconnecting", retry_at=None, error=error, reach=reach, url=self.url)
+        error = f"{where(failed)}: {error}"  # the status names the next server: say whose
+        self._set(retry_at=None, error=error, reach=reach, url=self.url)
         return True
 
     def _round_reach(self, reach: Reach) -> Reach:
@@ -213,7 +215,7 @@ class FeedConnection:
                 self.url,
                 additional_headers=headers,
                 subprotocols=[Subprotocol(SUBPROTOCOL)],
-                open_timeout=self.open_timeout,
+                open_timeout=self.servers.open_timeout(self.open_timeout, QUICK_OPEN_TIMEOUT),
                 close_timeout=CLOSE_TIMEOUT,
                 max_size=MAX_FRAME,
                 compression=None,

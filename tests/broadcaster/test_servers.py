@@ -65,3 +65,16 @@ def test_one_server_waits_after_every_failure() -> None:
 def test_an_empty_list_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="no broadcaster given"):
         Servers.of([])
+
+
+def test_a_handshake_is_given_up_sooner_while_other_servers_are_left_to_try() -> None:
+    servers = Servers.of(["ws://a", "ws://b"])
+    assert servers.open_timeout(10.0, 3.0) == 3.0  # b is left if a is silent
+    servers.failed()
+    assert servers.open_timeout(10.0, 3.0) == 3.0  # a is left if b is
+    servers.failed()
+    assert servers.open_timeout(10.0, 3.0) == 10.0  # both were: maybe a slow network
+    servers.connected()
+    assert servers.open_timeout(10.0, 3.0) == 3.0
+    assert servers.open_timeout(0.5, 3.0) == 0.5
+    assert Servers.of(["ws://a"]).open_timeout(10.0, 3.0) == 10.0  # nowhere else to go

@@ -5,6 +5,7 @@ score. A dead server in the list is passed once, not tried on every reconnect.""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -12,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from desktop.feed.connection import Status
+from desktop.feed.connection import FeedConnection, Status
 from desktop.ui.main_window import MainWindow
 from tests.desktop.conftest import WAIT_MS, Runner
 from tests.desktop.test_live import card_for, publish_all, score, start_game
+from tests.desktop.test_reconnect import Statuses
 from tests.helpers.pair import two_broadcasters
 from tests.helpers.proc import BroadcasterProcess
 from tests.helpers.ws import open_feed
@@ -136,3 +138,28 @@ def test_a_full_server_sends_the_app_to_the_next_at_once(
         run(ws.close())
     finally:
         full.stop()
+
+
+def test_a_silent_server_is_passed_without_a_backoff_wait(
+    broadcaster: BroadcasterProcess, run: Runner, qtbot: Any
+) -> None:
+    """Its host takes the TCP connection and never answers the handshake (a hung machine)."""
+    start_game(run, broadcaster.publish)
+    listener = Statuses()
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        first = f"ws://127.0.0.1:{silent.getsockname()[1]}"
+        conn = FeedConnection(first, listener, open_timeout=0.2, fallbacks=[broadcaster.url])
+        task = asyncio.get_running_loop().create_task(conn.run())
+        try:
+            qtbot.waitUntil(lambda: conn.status.phase == "connected", timeout=WAIT_MS)
+        finally:
+            task.cancel()
+            run(asyncio.wait([task]))
+    where = first.removeprefix("ws://")
+    failed = next(s for s in listener.seen if s.error.startswith(f"{where}: "))
+    assert (failed.reach, failed.url) == ("silent", f"{broadcaster.url}/feed")  # tried next
+    assert conn.url == f"{broadcaster.url}/feed"
+    assert conn.backoff.attempt == 0  # no wait was drawn
+    assert conn.state.games["g1"].home.score == 0
