@@ -1,4 +1,4 @@
-"""``scoreboard [--url ws://HOST:PORT] [--token TOKEN] [--demo]``: the desktop scoreboard.
+"""``scoreboard [--url ws://HOST:PORT[,ws://…]] [--token TOKEN] [--demo]``: the desktop scoreboard.
 
 One thread: Qt's event loop drives asyncio through qasync, started with
 ``asyncio.Runner(loop_factory=qasync.QEventLoop)`` (Python 3.11 has no
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication
 
 from broadcaster import __version__
 from broadcaster.protocol import Event
+from broadcaster.servers import url_list
 from desktop.feed.client import FeedClient
 from desktop.resources import feeds_dir, icon_path
 from desktop.settings import Settings, open_store
@@ -40,7 +41,13 @@ log = logging.getLogger("desktop")
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="scoreboard", description="Live scores from a broadcaster.")
-    p.add_argument("--url", help="the broadcaster, e.g. ws://127.0.0.1:8765 (saved: last used)")
+    p.add_argument(
+        "--url",
+        type=url_list,
+        metavar="URL[,URL…]",
+        help="the broadcaster, e.g. ws://127.0.0.1:8765, or several, comma-separated: the "
+        "first is tried first, the others in turn when one fails (saved: last used)",
+    )
     p.add_argument(
         "--token",
         help="a feed token for this run (not saved: Settings keeps one in the system keyring)",
@@ -75,10 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # run_app decides when to stop the loop
     store = open_store(args.settings)
     settings = Settings.load(store)
-    url = args.url or settings.url
     token = settings.token if args.token is None else args.token
-    if not args.demo:  # the last broadcaster used is the next default (a token is not)
-        settings.url = url
+    if args.url and not args.demo:  # the last servers used are the next default (not a token)
+        settings.url, settings.fallbacks = args.url[0], args.url[1:]
+    url = args.url[0] if args.url else settings.url
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         runner.run(run_app(settings, url, token, args.demo, args.quit_after_paint, started, store))
     problem = settings.save(store)

@@ -18,6 +18,7 @@ from typing import IO
 from platformdirs import user_data_path
 
 from broadcaster.errors import LocalError
+from broadcaster.servers import url_list
 
 FEED_TOKEN_ENV = "SCORECAST_FEED_TOKEN"
 DEFAULT_URL = "ws://127.0.0.1:8765"
@@ -33,7 +34,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="type a live game's events and publish them (docs/console.md)",
         description="The operator console: publish a live game from the terminal.",
     )
-    c.add_argument("--url", default=DEFAULT_URL, help=f"the broadcaster (default {DEFAULT_URL})")
+    c.add_argument(
+        "--url",
+        type=url_list,
+        default=[DEFAULT_URL],
+        metavar="URL[,URL…]",
+        help=f"the broadcaster (default {DEFAULT_URL}), or several, comma-separated: when one "
+        "fails the console publishes to and follows the next; its outbox and saved game are "
+        "kept under the first",
+    )
     c.add_argument("--token-file", help="file holding the publish token (else $SCORECAST_TOKEN)")
     c.add_argument(
         "--script",
@@ -53,9 +62,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
 
 
-def _key(url: str) -> str:
-    """One outbox per broadcaster: ``ws://127.0.0.1:8765`` → ``127.0.0.1-8765``."""
-    host = re.sub(r"^wss?://", "", url.strip()).split("/")[0]
+def _key(urls: list[str]) -> str:
+    """One outbox per broadcaster, named for the first of the list (the one a console
+    starts on; queued ids are safe to send to any of them): ``ws://127.0.0.1:8765,…`` →
+    ``127.0.0.1-8765``."""
+    host = re.sub(r"^wss?://", "", urls[0].strip()).split("/")[0]
     return re.sub(r"[^A-Za-z0-9.]+", "-", host).strip("-") or "default"
 
 
@@ -63,8 +74,6 @@ def run(args: argparse.Namespace, token: str | None) -> int:
     """Run the console as the options say; returns the exit code."""
     if token is None:
         raise LocalError("no publish token: set $SCORECAST_TOKEN or pass --token-file FILE")
-    if not re.match(r"^wss?://", args.url):
-        raise LocalError(f"--url must start with ws:// or wss://, not {args.url!r}")
     script = args.script
     if script is None and not sys.stdin.isatty():
         script = "-"

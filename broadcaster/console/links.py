@@ -24,7 +24,7 @@ import random
 import time
 from asyncio import FIRST_COMPLETED
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Final, Protocol
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -49,11 +49,13 @@ from broadcaster.protocol import (
     encode,
     parse_server_message,
 )
+from broadcaster.servers import Servers, where
 
 log = logging.getLogger("broadcaster.console")
 TRANSIENT: Final = frozenset({"internal", "rate_limited"})
 HISTORY_LIMIT: Final = 1000
 OPEN_TIMEOUT: Final = 5.0
+QUICK_OPEN_TIMEOUT: Final = 2.0  # with other servers left to try, a silent one is left sooner
 # a frozen broadcaster or a silent network drop keeps the TCP connection open: ask
 PING_INTERVAL: Final = 2.0  # a ping every 2 s,
 PING_TIMEOUT: Final = 3.0  # and no pong within 3 s closes the link
@@ -80,14 +82,14 @@ def endpoint(url: str, path: str) -> str:
     return url.rstrip("/") + path
 
 
-async def open_link(url: str, token: str | None) -> ClientConnection:
+async def open_link(url: str, token: str | None, timeout: float = OPEN_TIMEOUT) -> ClientConnection:
     headers = {"Authorization": f"Bearer {token}"} if token else None
     return await connect(
         url,
         additional_headers=headers,
         subprotocols=[Subprotocol(SUBPROTOCOL)],
         user_agent_header=f"scorecast-console/{__version__}",
-        open_timeout=OPEN_TIMEOUT,
+        open_timeout=timeout,
         ping_interval=PING_INTERVAL,
         ping_timeout=PING_TIMEOUT,
         close_timeout=CLOSE_TIMEOUT,
@@ -109,20 +111,31 @@ def why_offline(exc: BaseException) -> Status:
 
 
 async def reconnecting(
-    url: str,
+    servers: Servers,
+    path: str,
     token: str | None,
-    session: Callable[[ClientConnection], Any],
+    session: Callable[[ClientConnection, Hello], Any],
     on_status: Callable[[Status], None],
 ) -> None:
-    """Run ``session`` on a connection, for ever, reconnecting with backoff."""
+    """Run ``session`` on a connection to ``path`` on one of ``servers``, for ever: after a
+    drop the same server first, then the next ones at once, with backoff after a round. A
+    server has taken the console once it says hello (a full node closes before: 1013)."""
     backoff = Backoff()
     on_status(Status("connecting"))  # once: after a failure it stays offline until back
     while True:
+        url = servers.current
+        greeted = False
         try:
-            async with await open_link(url, token) as ws:
+            timeout = servers.open_timeout(OPEN_TIMEOUT, QUICK_OPEN_TIMEOUT)
+            async with await open_link(endpoint(url, path), token, timeout) as ws:
+                hello = parse_server_message(await ws.recv())
+                if not isinstance(hello, Hello):
+                    raise Retry(f"the broadcaster did not say hello: {hello}")
+                greeted = True
+                servers.connected()
                 backoff.reset()
-                on_status(Status("online"))
-                await session(ws)
+                on_status(Status("online", where(url) if servers.several else ""))
+                await session(ws, hello)
                 status = Status("offline", "connection closed")
         except asyncio.CancelledError:
             raise
@@ -130,6 +143,11 @@ async def reconnecting(
             status = why_offline(exc)
         except (MessageError, Retry) as exc:
             status = Status("offline", str(exc))
+        if servers.several:
+            status = Status(status.state, f"{where(url)}: {status.detail}")
+        if not greeted and not servers.failed():
+            log.info("%s%s failed (%s); trying %s", url, path, status.detail, servers.current)
+            continue  # the next server, at once
         if status.state == "refused":
             backoff.attempt = 99  # no hurry: someone has to fix the token first
         on_status(status)
@@ -149,9 +167,13 @@ class PublishListener(Protocol):
 class Publisher:
     """Sends the outbox in order and keeps its acks in order; resends after reconnects."""
 
-    def __init__(self, url: str, token: str, outbox: Outbox, listener: PublishListener) -> None:
-        self.url, self.token, self.outbox, self.listener = url, token, outbox, listener
+    def __init__(
+        self, urls: Sequence[str], token: str, outbox: Outbox, listener: PublishListener
+    ) -> None:
+        self.servers = Servers.of(urls)
+        self.token, self.outbox, self.listener = token, outbox, listener
         self.status = Status("connecting")
+        self.epoch: str | None = None  # the journal of the broadcaster published to
         self._wake = asyncio.Event()
         self._sent_at: dict[str, float] = {}  # publish id -> when it was sent (monotonic)
 
@@ -164,11 +186,16 @@ class Publisher:
         self.listener.link(status)
 
     async def run(self) -> None:
-        await reconnecting(endpoint(self.url, "/publish"), self.token, self._session, self._set)
+        await reconnecting(self.servers, "/publish", self.token, self._session, self._set)
 
-    async def _session(self, ws: ClientConnection) -> None:
-        hello = parse_server_message(await ws.recv())
+    @property
+    def url(self) -> str:
+        """The broadcaster published to (or last tried)."""
+        return self.servers.current
+
+    async def _session(self, ws: ClientConnection, hello: Hello) -> None:
         log.debug("publishing to %s: %s", self.url, hello)
+        self.epoch = hello.epoch
         in_flight: deque[tuple[Queued, dict[str, Any]]] = deque()
         self._sent_at.clear()
         tasks = {
@@ -216,15 +243,33 @@ class Publisher:
     def _resolve(self, entry: Queued) -> dict[str, Any] | None:
         """The data to send; an undo of a queued event gets that event's seq as target."""
         if entry.ref is None:
-            return dict(entry.data)
+            return self._same_journal(entry, entry.epoch, dict(entry.data))
         seq = self.outbox.seq_of(entry.ref)
         if seq is not None:
-            return {**entry.data, "target": seq}
+            data = {**entry.data, "target": seq}
+            return self._same_journal(entry, self.outbox.epoch_of(entry.ref), data)
         if self.outbox.refusal_of(entry.ref) is not None:
-            message = "nothing to undo: the event it undoes was refused"
-            self.outbox.refused(entry.id, "invalid_event", message)
-            self.listener.refused(entry, "invalid_event", message)
+            self._refuse(entry, "invalid_event", "nothing to undo: the event it undoes was refused")
         return None
+
+    def _same_journal(
+        self, entry: Queued, target_of: str | None, data: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """A correction names its target by seq: sent to a broadcaster with another journal
+        (another epoch: a node of its own, a journal started anew) it would void some other
+        event. Refused here instead, so the operator looks and types it again."""
+        if target_of is None or self.epoch is None or target_of == self.epoch:
+            return data
+        message = (
+            f"not sent: {where(self.url)} keeps another journal, where event numbers mean "
+            "other events; look at log and type it again"
+        )
+        self._refuse(entry, "other_journal", message)
+        return None
+
+    def _refuse(self, entry: Queued, code: str, message: str) -> None:
+        self.outbox.refused(entry.id, code, message)
+        self.listener.refused(entry, code, message)
 
     async def _receive(self, ws: ClientConnection, in_flight: deque[tuple[Queued, Any]]) -> None:
         async for raw in ws:
@@ -238,7 +283,7 @@ class Publisher:
                 continue
             entry, data = in_flight.popleft()
             if isinstance(msg, Ack):
-                self.outbox.done(entry.id, msg.seq)
+                self.outbox.done(entry.id, msg.seq, self.epoch or "")
                 self.listener.published(entry, data, msg)
             elif msg.code in TRANSIENT:
                 raise Retry(f"the broadcaster could not take it now: {msg.message}")
@@ -253,14 +298,14 @@ class FeedLink:
 
     def __init__(
         self,
-        url: str,
+        urls: Sequence[str],
         token: str | None,
         model: Model,
         on_change: Callable[[], None],
         on_status: Callable[[Status], None],
         on_event: Callable[[Event], None] = lambda ev: None,
     ) -> None:
-        self.url, self.token, self.model = url, token, model
+        self.servers, self.token, self.model = Servers.of(urls), token, model
         self.on_change, self.on_status, self.on_event = on_change, on_status, on_event
         self.status = Status("connecting")
         self.skew = 0.0  # broadcaster clock − ours
@@ -290,12 +335,9 @@ class FeedLink:
         task.add_done_callback(_ignore_closed)
 
     async def run(self) -> None:
-        await reconnecting(endpoint(self.url, "/feed"), self.token, self._session, self._set)
+        await reconnecting(self.servers, "/feed", self.token, self._session, self._set)
 
-    async def _session(self, ws: ClientConnection) -> None:
-        hello = parse_server_message(await ws.recv())
-        if not isinstance(hello, Hello):
-            raise Retry(f"the broadcaster did not say hello: {hello}")
+    async def _session(self, ws: ClientConnection, hello: Hello) -> None:
         self.skew = hello.time - time.time()
         resume = self.model.resume(hello.epoch)
         self._ws = ws

@@ -67,6 +67,7 @@ class Queued:
     at: float = 0.0  # when it was typed (the broadcaster's clock, as the console knows it)
     ref: str | None = None
     clock: float | None = None  # the game clock's reading then
+    epoch: str | None = None  # the journal a correction's target seq was read from
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,9 @@ An append-only JSON Lines file. ``add`` writes one line and ``fsync``s it
 before it returns, so an event the console called queued survives a kill -9
 or a power cut. Records::
 
-    {"op":"add","id":…,"game_id":…,"kind":…,"data":{…},"text":…,"at":…,"ref":…,"clock":…}
-    {"op":"done","id":…,"seq":…}                  the broadcaster stored it
+    {"op":"add","id":…,"game_id":…,"kind":…,"data":{…},"text":…,"at":…,"ref":…,"clock":…,
+     "epoch":…}                                   (a correction: the journal of its target)
+    {"op":"done","id":…,"seq":…,"epoch":…}        the broadcaster (that journal) stored it
     {"op":"refused","id":…,"code":…,"message":…}  the broadcaster will not
 
 The publish id is made once, when the event is typed, and sent with every
@@ -51,6 +52,7 @@ class Record(msgspec.Struct, omit_defaults=True):
     code: str = ""
     message: str = ""
     clock: float | None = None
+    epoch: str = ""  # add: the journal of a correction's target; done: the one that acked
 
 
 class OutboxError(LocalError):
@@ -69,6 +71,7 @@ class Outbox:
     _pending: dict[str, Queued] = field(default_factory=dict)
     _seqs: dict[str, int] = field(default_factory=dict)
     _refusals: dict[str, str] = field(default_factory=dict)
+    _epochs: dict[str, str] = field(default_factory=dict)  # acked id -> the journal's epoch
     _prefix: str = field(default_factory=lambda: f"console-{secrets.token_hex(6)}")
     _ids: count[int] = field(default_factory=lambda: count(1))
 
@@ -128,11 +131,13 @@ class Outbox:
     def _replay(self, r: Record) -> None:
         if r.op == "add":
             self._pending[r.id] = Queued(
-                r.id, r.game_id, r.kind, r.data, r.text, r.at, r.ref, r.clock
+                r.id, r.game_id, r.kind, r.data, r.text, r.at, r.ref, r.clock, r.epoch or None
             )
         elif r.op == "done" and r.seq is not None:
             self._pending.pop(r.id, None)
             self._seqs[r.id] = r.seq
+            if r.epoch:
+                self._epochs[r.id] = r.epoch
         elif r.op == "refused":
             self._pending.pop(r.id, None)
             self._refusals[r.id] = r.message
@@ -161,23 +166,27 @@ class Outbox:
         ref: str | None = None,
         clock: float | None = None,
         id: str | None = None,
+        epoch: str | None = None,
     ) -> Queued:
         """Queue one event durably, under a new publish id (or ``id``, if it is not queued
         already: then that entry); returns it once on disk."""
         if id is not None and id in self._pending:
             return self._pending[id]
         pub_id = id or f"{self._prefix}-{next(self._ids)}"
-        entry = Queued(pub_id, game_id, kind, dict(data), text, at, ref, clock)
+        entry = Queued(pub_id, game_id, kind, dict(data), text, at, ref, clock, epoch)
         record = Record("add", entry.id, game_id, kind, dict(data), text, at, ref, clock=clock)
+        record.epoch = epoch or ""
         self._write(record, sync=True)
         self._pending[entry.id] = entry
         return entry
 
-    def done(self, pub_id: str, seq: int) -> None:
-        """The broadcaster stored ``pub_id`` as ``seq``."""
+    def done(self, pub_id: str, seq: int, epoch: str = "") -> None:
+        """The broadcaster (whose journal is ``epoch``) stored ``pub_id`` as ``seq``."""
         if self._pending.pop(pub_id, None) is not None:
             self._seqs[pub_id] = seq
-            self._write(Record("done", pub_id, seq=seq), sync=False)
+            if epoch:
+                self._epochs[pub_id] = epoch
+            self._write(Record("done", pub_id, seq=seq, epoch=epoch), sync=False)
             self._empty_when_idle()
 
     def refused(self, pub_id: str, code: str, message: str) -> None:
@@ -198,6 +207,10 @@ class Outbox:
 
     def seq_of(self, pub_id: str) -> int | None:
         return self._seqs.get(pub_id)
+
+    def epoch_of(self, pub_id: str) -> str | None:
+        """The journal ``pub_id`` was stored in (``seq_of`` is a seq of that journal)."""
+        return self._epochs.get(pub_id)
 
     def refusal_of(self, pub_id: str) -> str | None:
         return self._refusals.get(pub_id)

@@ -14,7 +14,7 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -61,7 +61,7 @@ class Outcome:
 class Console:
     def __init__(
         self,
-        url: str,
+        url: str | Sequence[str],
         token: str,
         outbox: Outbox,
         *,
@@ -72,7 +72,9 @@ class Console:
         notify: Callable[[Note], None] = lambda note: None,
         on_change: Callable[[], None] = lambda: None,
     ) -> None:
-        self.url, self.outbox, self.notify, self.on_change = url, outbox, notify, on_change
+        self.urls = [url] if isinstance(url, str) else list(url)  # tried in turn when one fails
+        self.url = ", ".join(self.urls)
+        self.outbox, self.notify, self.on_change = outbox, notify, on_change
         self.model = Model(sports)
         self.saved_path = saved_path
         saved = load_saved(saved_path)
@@ -87,9 +89,9 @@ class Console:
             self.model.queue(entry)
         self.undo_note = ""
         self.confirming: Confirm | None = None  # a question waiting for yes
-        self.publisher = Publisher(url, token, outbox, self)
+        self.publisher = Publisher(self.urls, token, outbox, self)
         self.feed = FeedLink(
-            url, feed_token or token, self.model, self._changed, self._feed_link, self._seen
+            self.urls, feed_token or token, self.model, self._changed, self._feed_link, self._seen
         )
         self.others = Others(self.model)
         self.feed.follow(self.current)
@@ -212,6 +214,7 @@ class Console:
         entry = self.outbox.add(
             emit.game_id, emit.kind, emit.data, text=text, at=emit.at or now, ref=emit.ref,
             clock=clock, id=None if key is None else _script_id(emit.game_id, key),
+            epoch=self.model.epoch if "target" in emit.data else None,
         )  # fmt: skip
         self.model.queue(entry)
         self._queued_at[entry.id] = time.monotonic()
@@ -316,7 +319,7 @@ class Console:
             if not self._was_online:
                 waiting = len(self.outbox.pending())
                 sending = f"; sending {waiting} queued event(s)" if waiting else ""
-                self.notify(Note("link", f"connected to {self.url}{sending}"))
+                self.notify(Note("link", f"connected to {self.publisher.url}{sending}"))
             self._was_online = True
         elif status.state == "offline" and self._was_online is not None:
             self.notify(

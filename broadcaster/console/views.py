@@ -99,7 +99,7 @@ def toolbar(
     else:
         game = game_line(state, now)
     parts = [game, LINK_WORDS[link.state]]
-    if link.state == "refused" and link.detail:  # the operator must act on this one
+    if link.state in ("refused", "online") and link.detail:  # what to fix; which server
         parts[-1] += f" ({link.detail})"
     if late:
         parts.append(f"⚠ {late} without ✓")

@@ -4,7 +4,10 @@
 frame to the pure ``FeedState``, send what it asks for, and when the
 connection drops, wait a full-jitter backoff (short while the server's host
 answers, growing while it is silent; ``reconnect_now`` ends it) and connect
-again, resuming from ``(epoch, seq)``. What happens is told to a ``Listener`` (the Qt client), so
+again, resuming from ``(epoch, seq)``. With several broadcasters (``fallbacks``) it stays on
+the one that works and moves to the next when an attempt fails, at once, without a backoff
+wait until every one has failed (``broadcaster.servers``); the feed state, and so the resume
+point, goes along. What happens is told to a ``Listener`` (the Qt client), so
 this module can be tested and benchmarked without a widget.
 
 A frame that cannot be parsed is logged and answered by a resync; more than
@@ -35,7 +38,14 @@ from websockets.exceptions import (
 from websockets.typing import Subprotocol
 
 from broadcaster.errors import MessageError
-from broadcaster.protocol import CLOSE_GOING_AWAY, SUBPROTOCOL, encode, parse_server_message
+from broadcaster.protocol import (
+    CLOSE_GOING_AWAY,
+    SUBPROTOCOL,
+    Hello,
+    encode,
+    parse_server_message,
+)
+from broadcaster.servers import Servers, url_problem, where
 from desktop.feed.backoff import Backoff, Reach, reach_of
 from desktop.feed.state import Applied, Change, FeedState, Resyncing, Send, Synced
 
@@ -48,6 +58,7 @@ BAD_WINDOW = 10.0
 YIELD_EVERY = 64  # frames handled before letting the UI run, during a burst
 MAX_FRAME = 16 * 1024 * 1024  # snapshots and history pages can be large
 OPEN_TIMEOUT = 10.0
+QUICK_OPEN_TIMEOUT = 3.0  # with other servers left to try, a silent one is given up sooner
 CLOSE_TIMEOUT = 2.0  # a "reconnect now" on a half-open connection must not wait long
 
 
@@ -57,6 +68,7 @@ class Status:
 
     phase: Phase = "offline"
     url: str = ""
+    servers: int = 1  # how many broadcasters the connection may move between
     attempt: int = 0  # reconnect attempt being waited for
     retry_at: float | None = None
     delay: float = 0.0  # the backoff wait chosen before that attempt
@@ -73,9 +85,10 @@ class Listener(Protocol):
 
 def feed_url(url: str) -> str:
     """``ws://host:port`` → ``ws://host:port/feed``; a given path is kept."""
+    problem = url_problem(url.strip())
+    if problem:
+        raise ValueError(problem)
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("ws", "wss"):
-        raise ValueError(f"not a ws:// or wss:// URL: {url!r}")
     path = parts.path if parts.path not in ("", "/") else "/feed"
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
@@ -94,21 +107,30 @@ class FeedConnection:
         open_timeout: float = OPEN_TIMEOUT,
         fallbacks: Sequence[str] = (),
     ) -> None:
-        self.urls = [feed_url(u) for u in (url, *fallbacks)]  # tried in turn while failing
-        self.url = self.urls[0]
+        self.servers = Servers.of([feed_url(u) for u in (url, *fallbacks)])
         self.token = token
         self.listener = listener
         self.state = state or FeedState()
         self.backoff = backoff or Backoff()
         self.open_timeout = open_timeout
         self._now = asyncio.Event()  # "reconnect now": end the wait (or the connection)
-        self.status = Status(url=self.url)
+        self.status = Status(url=self.url, servers=len(self.servers.urls))
         self.last_event: float | None = None  # time.monotonic() of the last new event
         self._ws: ClientConnection | None = None
-        self._ws_opened = False  # the last attempt got as far as an open connection
+        self._greeted = False  # the last attempt got the server's hello: it took us
+        self._round: list[Reach] = []  # how the servers tried since the last wait answered
         self._bad: deque[float] = deque()
 
     # ------------------------------------------------------------------ public
+
+    @property
+    def url(self) -> str:
+        """The ``/feed`` URL being connected to (or last connected to)."""
+        return self.servers.current
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        return self.servers.urls
 
     async def run(self) -> None:
         """Connect and reconnect until cancelled."""
@@ -116,15 +138,15 @@ class FeedConnection:
         try:
             while True:
                 phase: Phase = "connecting" if self.backoff.attempt == 0 else "reconnecting"
-                self._set(phase=phase, retry_at=None)
+                self._set(phase=phase, retry_at=None, url=self.url)
                 started = loop.time()
-                self._ws_opened = False
+                self._greeted = False
                 going_away, error, reach = await self._connect_once()
-                if not self._ws_opened and len(self.urls) > 1:
-                    self._next_url()
+                if not self._greeted and self._try_next(error, reach):
+                    continue  # another server of the list, at once
                 if loop.time() - started >= STABLE_AFTER:
                     self.backoff.reset()
-                delay = self.backoff.next_delay(reach)
+                delay = self.backoff.next_delay(self._round_reach(reach))
                 if going_away:  # 1001: the server restarts; come back at once, with jitter
                     delay = min(delay, self.backoff.base)
                 if self._now.is_set():
@@ -145,6 +167,25 @@ class FeedConnection:
         finally:
             self._set(phase="offline", retry_at=None)
 
+    def _try_next(self, error: str, reach: Reach) -> bool:
+        """This broadcaster did not answer: move to the next. True when it is to be tried
+        now (the round of the list is not over), False when it is time to wait."""
+        failed = self.url
+        self._round.append(reach)
+        if self.servers.failed():
+            return False
+        log.info("feed: %s failed (%s); trying %s", failed, error, self.url)
+        error = f"{where(failed)}: {error}"  # the status names the next server: say whose
+        self._set(retry_at=None, error=error, reach=reach, url=self.url)
+        return True
+
+    def _round_reach(self, reach: Reach) -> Reach:
+        """The backoff's view of a round: answered if any server's host answered (one that
+        restarts is back soon), silent only when every one was."""
+        heard = [*self._round, reach]
+        self._round.clear()
+        return "answered" if "answered" in heard else "silent"
+
     async def reconnect_now(self) -> None:
         """Try again at once: end the backoff wait, or drop a connection that seems stuck."""
         self.backoff.reset()
@@ -164,11 +205,6 @@ class FeedConnection:
                 await ws.send(encode(req).decode())
         return str(req.req)
 
-    def _next_url(self) -> None:
-        """This broadcaster did not answer: the next attempt goes to the next one."""
-        self.url = self.urls[(self.urls.index(self.url) + 1) % len(self.urls)]
-        self._set(url=self.url)
-
     # ------------------------------------------------------------------ one connection
 
     async def _connect_once(self) -> tuple[bool, str, Reach]:
@@ -179,13 +215,12 @@ class FeedConnection:
                 self.url,
                 additional_headers=headers,
                 subprotocols=[Subprotocol(SUBPROTOCOL)],
-                open_timeout=self.open_timeout,
+                open_timeout=self.servers.open_timeout(self.open_timeout, QUICK_OPEN_TIMEOUT),
                 close_timeout=CLOSE_TIMEOUT,
                 max_size=MAX_FRAME,
                 compression=None,
             ) as ws:
                 self._ws = ws
-                self._ws_opened = True
                 self._now.clear()  # a "now" asked for while connecting is answered
                 try:
                     await self._session(ws)
@@ -216,6 +251,8 @@ class FeedConnection:
                 except MessageError as exc:
                     changes = self._bad_frame(exc.message)
                 else:
+                    if isinstance(msg, Hello) and not self._greeted:
+                        self._greet()
                     changes = self.state.receive(msg, now)
             if self._too_many_bad():
                 await ws.close(1002, "too many bad frames")
@@ -224,6 +261,13 @@ class FeedConnection:
             handled += 1
             if handled % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # a burst must not starve the UI
+
+    def _greet(self) -> None:
+        """The server said hello: it has taken us (a full node closes with 1013 before
+        saying it, and the next server is tried at once)."""
+        self._greeted = True
+        self.servers.connected()
+        self._round.clear()
 
     def _bad_frame(self, reason: str) -> list[Change]:
         log.warning("feed: bad frame from %s: %s", self.url, reason[:200])

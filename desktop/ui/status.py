@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
+from broadcaster.servers import where
 from desktop.feed.connection import Status
 from desktop.models.freshness import ago
 
@@ -20,9 +21,10 @@ from desktop.models.freshness import ago
 def describe(status: Status, last_event: float | None, now: float) -> str:
     """The indicator's text for ``status`` at monotonic time ``now``."""
     if status.phase == "connected":
+        to = f" to {where(status.url)}" if status.servers > 1 else ""  # which of the servers
         if last_event is None:
-            return "● Connected · no events yet"
-        return f"● Connected · last event {ago(now - last_event)}"
+            return f"● Connected{to} · no events yet"
+        return f"● Connected{to} · last event {ago(now - last_event)}"
     if status.phase == "reconnecting":
         text = f"↻ Reconnecting · attempt {status.attempt}"
         if status.retry_at is not None:

@@ -5,7 +5,7 @@ from synchronous tests with ``qtbot`` waiting on conditions, never sleeping."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -93,12 +93,12 @@ def make_window(qtbot: Any, run: Runner) -> Iterator[Callable[..., MainWindow]]:
     """Build the real main window over a real feed client connected to ``url``."""
     clients: list[FeedClient] = []
 
-    def _make(url: str, token: str | None = None) -> MainWindow:
+    def _make(url: str, token: str | None = None, fallbacks: Sequence[str] = ()) -> MainWindow:
         client = FeedClient()
         clients.append(client)
-        window = MainWindow(client, Settings())
+        window = MainWindow(client, Settings(fallbacks=list(fallbacks)))
         qtbot.addWidget(window)
-        client.start(url, token)
+        client.start(url, token, fallbacks)
         window.show()
         return window
 

@@ -48,6 +48,27 @@ def test_it_paints_and_keeps_the_url_but_never_saves_a_token_given_on_the_comman
     assert not keyring_file.exists() or "t0k3n" not in keyring_file.read_text()
 
 
+def test_a_list_of_servers_is_kept_first_and_fallbacks_and_a_bad_one_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    ini = tmp_path / "settings.ini"
+    urls = "ws://127.0.0.1:9, ws://127.0.0.1:10,wss://example.org"
+    result = scoreboard("--settings", str(ini), "--url", urls, "--quit-after-paint")
+    assert result.returncode == 0, result.stderr
+    stored = ConfigParser()
+    stored.read(ini)
+    assert stored["General"]["url"] == "ws://127.0.0.1:9"
+    assert stored["General"]["fallbacks"] == "ws://127.0.0.1:10, wss://example.org"
+    before = ini.read_text()
+
+    bad = scoreboard(
+        "--settings", str(ini), "--url", "ws://127.0.0.1:9,ftp://x", "--quit-after-paint"
+    )
+    assert bad.returncode == 2
+    assert "argument --url: server 2 of 2: not a ws:// or wss:// URL: 'ftp://x'" in bad.stderr
+    assert ini.read_text() == before  # nothing lost
+
+
 def test_the_demo_starts_and_quits_cleanly(tmp_path: Path) -> None:
     result = scoreboard("--settings", str(tmp_path / "s.ini"), "--demo", "--quit-after-paint")
     assert result.returncode == 0, result.stderr
