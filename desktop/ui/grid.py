@@ -9,7 +9,9 @@ and comes back remembers nothing wrong and costs no rebuild.
 
 The grid does not move under the pointer: while it is over the grid, a
 re-layout (a game starred, a status change re-sorting the games, a new game)
-waits until it leaves; the cards still show every change in place. Cards
+waits until it leaves — for a few seconds at most, or a mouse left resting
+on a wall display would hide every new game all day; the cards still show
+every change in place. Cards
 widen to share the width there is, and narrow to fit a narrow window.
 """
 
@@ -25,6 +27,7 @@ from desktop.ui.fader import Fader
 from desktop.ui.theme import Accents, style
 
 SPACING = 10
+HOLD_MS = 3000  # how long a re-layout waits for the pointer to leave, at most
 MIN_CARD, MAX_CARD = 240, 440
 FAVOURITES = "★ Favourites"
 
@@ -74,6 +77,10 @@ class GameGrid(QScrollArea):
         self._relayout.setSingleShot(True)
         self._relayout.setInterval(0)
         self._relayout.timeout.connect(self._on_relayout)
+        self.hold = QTimer(self)  # the pointer stays: re-layout anyway (public: tests)
+        self.hold.setSingleShot(True)
+        self.hold.setInterval(HOLD_MS)
+        self.hold.timeout.connect(self._hold_over)
         model.dataChanged.connect(self._on_data_changed)
         for signal in (
             model.rowsInserted,
@@ -144,7 +151,10 @@ class GameGrid(QScrollArea):
         """
         if self._order and not self._forced and self.viewport().underMouse():
             self._deferred = True  # the card under the pointer stays put (see leaveEvent)
+            if not self.hold.isActive():
+                self.hold.start()
             return
+        self.hold.stop()
         self._deferred = self._forced = False
         layout = self._layout
         for grid in (layout, *(inner for _, inner in self._sections.values())):
@@ -236,6 +246,11 @@ class GameGrid(QScrollArea):
         columns = self._fit_columns()
         if columns != self._columns or self._width_for(columns) != self._card_width:
             self._forced = True  # resizing: the pointer is on the window's frame
+            self._relayout.start()
+
+    def _hold_over(self) -> None:
+        if self._deferred:
+            self._forced = True
             self._relayout.start()
 
     def leaveEvent(self, event: QEvent) -> None:  # noqa: N802

@@ -114,6 +114,22 @@ def test_the_card_under_the_pointer_stays_put_until_the_pointer_leaves(
     assert card.mapTo(window, card.rect().topLeft()) != where
 
 
+def test_a_pointer_left_resting_on_the_grid_holds_a_re_layout_only_a_while(
+    window: MainWindow, qtbot: Any
+) -> None:
+    """A wall display with the mouse left on it still shows a re-sort (or a new game)."""
+    window.grid.hold.setInterval(300)  # the product waits 3 s
+    card = window.grid.cards["wc1"]
+    qtbot.mouseMove(card)
+    qtbot.waitUntil(window.grid.viewport().underMouse)
+    card.star.click()
+    qtbot.waitUntil(lambda: window.grid.waiting)
+    assert headers(window)[0] != "★ Favourites"
+    qtbot.waitUntil(lambda: headers(window)[0] == "★ Favourites")  # the pointer never left
+    assert window.grid.viewport().underMouse() and not window.grid.waiting
+    assert window.grid.visible_games()[0] == "wc1"
+
+
 def test_cards_share_the_width_and_a_narrow_window_has_no_sideways_scroll(
     window: MainWindow, qtbot: Any
 ) -> None:
