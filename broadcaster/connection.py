@@ -8,10 +8,11 @@
 - **A subscriber that sends too much** (more than ``inbound`` bytes a second, pings
   included) is closed with 1008: websockets answers pings before our code sees them, so
   a ping flood would otherwise cost CPU without limit.
-- **Keepalive** closes a peer that misses a pong with 4008 (PROTOCOL.md: "too slow … must
-  resume"), not 1011, which PROTOCOL.md keeps for the server's own faults; and its timeout
-  also covers *sending* the ping, so a peer that does not read cannot hold the ping back
-  behind a full buffer and stay connected forever.
+- **Keepalive** is one task for the whole server (``keepalive.py``), not one for each
+  connection; a peer silent for the timeout after a ping is closed with 4008 (PROTOCOL.md:
+  "too slow … must resume"), not 1011, which PROTOCOL.md keeps for the server's own faults.
+- **The handshake is forgotten** once a subscriber's session starts: its request and
+  response (their headers: kilobytes a connection) are never read again.
 
 Only public asyncio ``Protocol`` and ``ServerConnection`` methods are overridden; the
 websockets range in ``pyproject.toml`` and ``tests/broadcaster/test_http.py`` keep it honest.
@@ -20,15 +21,15 @@ websockets range in ``pyproject.toml`` and ``tests/broadcaster/test_http.py`` ke
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from http import HTTPStatus
 
 from websockets.asyncio.server import ServerConnection
-from websockets.exceptions import ConnectionClosed
+from websockets.datastructures import Headers
 from websockets.protocol import State
 
 from broadcaster.admission import Admission
+from broadcaster.keepalive import Keepalive
 from broadcaster.limits import TokenBucket
 from broadcaster.protocol import CLOSE_POLICY, CLOSE_TOO_SLOW
 
@@ -37,6 +38,7 @@ log = logging.getLogger("broadcaster.server")
 ALLOWED_METHODS = ("GET", "HEAD")
 MAX_REQUEST_HEAD = 16 * 1024  # a browser's handshake is 1-2 KB, with cookies a few more
 _MAX_REQUEST_LINE = 8192
+_NO_HEADERS = Headers()  # what a subscriber's request keeps of its headers, shared
 
 
 def plain_response(status: HTTPStatus, text: str, headers: dict[str, str]) -> bytes:
@@ -61,6 +63,10 @@ class Connection(ServerConnection):
     _received = 0  # bytes of the opening handshake so far
     inbound = 0  # bytes/s a /feed peer may send, pings included (0: no limit)
     _bucket: TokenBucket | None = None
+    keepalives: Keepalive | None = None  # the server's one keepalive
+    is_feed = False  # a subscriber's session has started
+    _heard = 0.0  # when the peer last sent anything (loop time)
+    _pinged: asyncio.TimerHandle | None = None  # the check of the last ping's answer
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -75,9 +81,21 @@ class Connection(ServerConnection):
     def connection_lost(self, exc: Exception | None) -> None:
         if self.admission is not None:
             self.admission.closed(self)
+        if self.keepalives is not None:
+            self.keepalives.discard(self)
+        if self._pinged is not None:
+            self._pinged.cancel()
         super().connection_lost(exc)
 
+    def forget_handshake(self) -> None:
+        """A subscriber's session starts: drop what only the handshake needed."""
+        self.is_feed = True
+        for message in (self.request, self.response):  # in place: websockets' parser
+            if message is not None:  # holds the request for the connection's life
+                message.headers = _NO_HEADERS
+
     def data_received(self, data: bytes) -> None:
+        self._heard = self.loop.time()
         if self.protocol.state is State.CONNECTING:
             self._received += len(data)
             if self._received > MAX_REQUEST_HEAD:  # a parked handshake must hold little
@@ -119,24 +137,28 @@ class Connection(ServerConnection):
         self.transport.write(plain_response(status, text + "\n", headers))
         self.transport.close()
 
-    async def keepalive(self) -> None:
-        assert self.ping_interval is not None
-        with contextlib.suppress(ConnectionClosed):
-            while True:
-                await asyncio.sleep(self.ping_interval)
-                try:
-                    async with asyncio.timeout(self.ping_timeout):
-                        await (await self.ping())
-                except TimeoutError:
-                    self._close(CLOSE_TOO_SLOW, "keepalive ping timeout; resume from your last seq")
-                    return
+    def start_keepalive(self) -> None:
+        if self.ping_interval is not None and self.keepalives is not None:
+            self.keepalives.add(self)
+
+    def keepalive_ping(self, now: float) -> None:
+        """Ping (from the server's keepalive); close with 4008 if the peer stays silent."""
+        if self.protocol.state is not State.OPEN or self._pinged is not None:
+            return
+        self.protocol.send_ping(b"")
+        self.send_data()
+        self._pinged = self.loop.call_later(self.ping_timeout or 20.0, self._answered, now)
+
+    def _answered(self, pinged: float) -> None:
+        self._pinged = None
+        if self._heard < pinged:
+            self._close(CLOSE_TOO_SLOW, "keepalive ping timeout; resume from your last seq")
 
     def _inbound_ok(self, size: int) -> bool:
         """A subscriber sends requests, a few a second: its bytes (pings and all) are held
         to ``inbound`` per second, with a burst as large; publishers are not limited here."""
         if self._bucket is None:
-            request = self.request
-            if request is None or not request.path.startswith("/feed"):
+            if not self.is_feed:
                 return True
             self._bucket = TokenBucket(float(self.inbound))
         return self._bucket.take(size, self.loop.time())
@@ -149,7 +171,10 @@ class Connection(ServerConnection):
         self.loop.call_later(self.close_timeout or 10.0, self.transport.abort)
 
 
-def connection_class(budget: int, admission: Admission, inbound: int = 0) -> type[Connection]:
-    """The connection class of one server: its budget, admission and inbound rate."""
-    attrs = {"budget": budget, "admission": admission, "inbound": inbound}
+def connection_class(
+    budget: int, admission: Admission, inbound: int = 0, keepalives: Keepalive | None = None
+) -> type[Connection]:
+    """The connection class of one server: its budget, admission, inbound rate, keepalive."""
+    attrs = {"budget": budget, "admission": admission, "inbound": inbound,
+             "keepalives": keepalives}  # fmt: skip
     return type("Connection", (Connection,), attrs)

@@ -34,11 +34,12 @@ from websockets.typing import Subprotocol
 from broadcaster.admission import Admission, derive_caps, file_limit
 from broadcaster.auth.gate import Operator, Refusal, open_gate
 from broadcaster.config import Config, Limits
-from broadcaster.connection import ALLOWED_METHODS, connection_class
+from broadcaster.connection import ALLOWED_METHODS, Connection, connection_class
 from broadcaster.core import Accepted
 from broadcaster.errors import EventRefused, JournalError, MessageError
 from broadcaster.fanout import Fanout, Subscriber
 from broadcaster.hub import Hub
+from broadcaster.keepalive import Keepalive
 from broadcaster.limits import BadMessages, TokenBucket
 from broadcaster.metrics import Metrics
 from broadcaster.protocol import (
@@ -92,6 +93,7 @@ class Broadcaster:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._ids = count(1)
         hub.listeners.append(self._on_commit)
+        self._keepalives = Keepalive(self.limits.ping_interval)
         self.metrics.seq.set_function(lambda: self.hub.committed_seq)
         self.metrics.subscribers.set_function(lambda: len(self._subscribers))
         self.metrics.publishers.set_function(lambda: len(self._publishers))
@@ -108,7 +110,7 @@ class Broadcaster:
             process_request=self._process_request,
             select_subprotocol=self._select_subprotocol,
             create_connection=connection_class(
-                self.limits.max_buffer, self.admission, self.limits.feed_inbound
+                self.limits.max_buffer, self.admission, self.limits.feed_inbound, self._keepalives
             ),
             max_size=self.limits.max_frame,
             ping_interval=self.limits.ping_interval,
@@ -147,6 +149,7 @@ class Broadcaster:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._keepalives.close()
         await self.hub.close()
         log.info("shutdown: journal closed at seq %d", self.hub.committed_seq)
 
@@ -370,6 +373,8 @@ class Broadcaster:
     # ------------------------------------------------------------------ subscribers
 
     async def _feed_session(self, ws: ServerConnection) -> None:
+        if isinstance(ws, Connection):
+            ws.forget_handshake()
         session = FeedSession(Subscriber(ws), self.hub, self._fanout, self.limits, self.metrics)
         self._subscribers[ws] = session.sub
         try:
