@@ -11,10 +11,12 @@ Runs, one after the other in the same run, each pinned to the same core:
 
 Each server runs under ``taskset -c 0``; this coordinator, the publisher and
 the subscribers run on the other core(s). Subscribers are the cheap epoll
-counters of bench/fanout_subscribers.py, plus, for the latency phase, a few
-real websockets clients in this process ("probes", spread evenly through the
-connection order) that parse JSON and time each event from a monotonic
-timestamp in its text.
+counters of bench/fanout_subscribers.c (compiled with cc at start; with
+--engine python, or without cc, bench/fanout_subscribers.py), plus, for the
+latency phase, a few real websockets clients in this process ("probes",
+spread evenly through the connection order) that parse JSON and time each
+event from a monotonic timestamp in its text. bench/fanout_sweep.py measures
+latency against offered rate, with the probes timed by the C engine.
 
 Per server: a latency phase (an open-loop publisher at --rate events/s), then
 a flood (the publisher keeps --window publishes in flight, each acked after

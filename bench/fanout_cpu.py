@@ -46,15 +46,17 @@ def proc_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
-def proc_waited(pid: int) -> float:
-    """Seconds the threads of a process have spent runnable but waiting for a CPU."""
-    waited = 0
+def proc_waited(pid: int) -> tuple[float, int]:
+    """Seconds the threads of a process have spent runnable but waiting for a CPU, and
+    how many times they were put on one."""
+    waited = runs = 0
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
-            waited += int((task / "schedstat").read_text().split()[1])
-        except (OSError, IndexError, ValueError):
+            _, wait, count = (int(v) for v in (task / "schedstat").read_text().split()[:3])
+        except (OSError, ValueError):
             continue  # a thread that ended, or no schedstat
-    return waited / 1e9
+        waited, runs = waited + wait, runs + count
+    return waited / 1e9, runs
 
 
 @dataclass
@@ -64,7 +66,7 @@ class Snapshot:
 
     cores: dict[int, list[int]]
     procs: dict[int, int]
-    waited: dict[int, float]
+    waited: dict[int, tuple[float, int]]
     at: float
 
     @classmethod
@@ -92,8 +94,8 @@ class Shares:
     client_others: float  # of which processes outside this bench
     server_waited: float  # share of the wall time the server waited for a CPU
     engine_waited: float  # the longest-waiting raw subscriber process
-    probes_waited: float
-    coordinator_waited: float
+    probes_delay: float  # mean wait for a CPU per wake-up of the probes, s
+    coordinator_delay: float  # the same for this process
 
     @classmethod
     def between(
@@ -112,7 +114,12 @@ class Shares:
         cli = core_use(before.cores, after.cores, client_cores)
         used = {pid: after.procs[pid] - before.procs[pid] for pid in before.procs}
         wall = max(after.at - before.at, 1e-9)
-        waited = {pid: (after.waited[pid] - before.waited[pid]) / wall for pid in before.procs}
+        waited = {pid: (after.waited[pid][0] - before.waited[pid][0]) / wall for pid in used}
+
+        def delay(pid: int) -> float:
+            runs = after.waited[pid][1] - before.waited[pid][1]
+            return (after.waited[pid][0] - before.waited[pid][0]) / max(1, runs)
+
         server_share = used[server] / srv["jiffies"]
         per_engine = [used[pid] / cli["jiffies"] for pid in engines]
         own = os.getpid()
@@ -130,6 +137,6 @@ class Shares:
             client_others=max(0.0, cli["tasks"] - ours / len(client_cores)),
             server_waited=waited[server],
             engine_waited=max((waited[pid] for pid in engines), default=0.0),
-            probes_waited=waited[probes],
-            coordinator_waited=waited[own],
+            probes_delay=delay(probes),
+            coordinator_delay=delay(own),
         )

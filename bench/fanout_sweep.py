@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from fanout import (
+    BENCH,
     DEFAULT_FRAME,
     harness_arguments,
     pct,
@@ -70,6 +73,10 @@ class Side:
     phases: list[Phase] = field(default_factory=list)
 
 
+def engine_name(engine: list[str]) -> str:
+    return "Python" if engine[-1].endswith(".py") else "C"
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -81,7 +88,7 @@ async def start_side(name: str, args: argparse.Namespace, tmp: Path, spawned: li
     proc, url = await start_server(name, args, tmp, spawned)
     pub = await Publisher.open(url, None if name == "ours" else DEFAULT_FRAME)
     probes: Probes | EngineProbes = Probes()
-    if not args.engine[-1].endswith(".py"):  # the C engine times them, off this process
+    if engine_name(args.engine) == "C":  # it times them, off this process
         port = int(url.rsplit(":", 1)[1])
         probes = await EngineProbes.start(args.engine, port, args.nice and args.nice - 5, spawned)
     workers = await populate(name, url, args.subscribers, probes, args, spawned)
@@ -106,10 +113,8 @@ async def run_phase(side: Side, rate: float, args: argparse.Namespace) -> Phase:
         out = Path(args.profile) / f"ours-{rate:g}-per-s-{args.subscribers}.svg"
         spy = await profile(side.proc.pid, args.seconds, out, "flamegraph")
     before = Snapshot.take(pids)
-    t0 = time.monotonic()
     await asyncio.wait_for(pub.steady(rate, count), args.seconds + 120)
     after = Snapshot.take(pids)
-    elapsed = time.monotonic() - t0
     got_by_then, _ = await workers.count()
     await probes.stop_recording(count * probes.count)
     expected = side.frames + (warm + count) * side.raw
@@ -127,7 +132,6 @@ async def run_phase(side: Side, rate: float, args: argparse.Namespace) -> Phase:
         server=SERVERS[side.name],
         rate=rate,
         subscribers=args.subscribers,
-        offered=count / elapsed * args.subscribers,
         p50=statistics.median(lat) if lat else float("nan"),
         p99=pct(lat, 0.99),
         max=max(lat, default=float("nan")),
@@ -148,7 +152,7 @@ async def main(args: argparse.Namespace) -> None:
     phases: list[Phase] = []
     with tempfile.TemporaryDirectory(prefix="fanout-sweep-") as tmp:
         args.engine = engine_command(args.engine, Path(tmp))
-        print(f"subscriber engine: {Path(args.engine[-1]).name}", flush=True)
+        print(f"subscriber engine: {engine_name(args.engine)}", flush=True)
         try:
             for name in args.servers:
                 args.sides.append(await start_side(name, args, Path(tmp), spawned))
@@ -167,8 +171,21 @@ async def main(args: argparse.Namespace) -> None:
             await stop_all(spawned)
     print_report(phases, [SERVERS[n] for n in args.servers])
     if args.plot:
-        plot(phases, Path(args.plot), [SERVERS[n] for n in args.servers])
+        plot(phases, Path(args.plot), [SERVERS[n] for n in args.servers], provenance(args))
         print(f"plot: {args.plot}")
+
+
+def provenance(args: argparse.Namespace) -> str:
+    """A line for the plot: when, at which commit, on how loaded a machine."""
+    rev = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH
+    ).stdout.strip()
+    load = os.getloadavg()[0]
+    return (
+        f"bench/fanout_sweep.py, {time.strftime('%Y-%m-%d %H:%M')}, commit {rev or '?'}, "
+        f"load average {load:.1f} at the end, {args.seconds:g} s per phase, "
+        f"{engine_name(args.engine)} subscriber engine"
+    )
 
 
 def setup() -> argparse.Namespace:

@@ -18,7 +18,8 @@ from fanout_cpu import Shares
 TARGETS = {20.0: 60.0, 40.0: 120.0}
 TARGET_SUBSCRIBERS = 10_000
 BUSY = 0.90  # a load-side process busier than this: the harness may be the limit
-WAITED = 0.05  # runnable but waiting for a CPU longer than this share of the phase
+OTHERS = 0.05  # other processes' share of the server's core worth a flag
+DELAY = 0.001  # s: the probes or the publisher waited this long for a CPU per wake-up
 SATURATED_CORE = 0.95  # the server's share of its core at which it has no more to give
 
 
@@ -27,7 +28,6 @@ class Phase:
     server: str
     rate: float  # events/s offered
     subscribers: int
-    offered: float  # deliveries/s offered (events/s achieved × subscribers)
     p50: float  # publish → receive at the probes, ms
     p99: float
     max: float
@@ -55,13 +55,13 @@ class Phase:
         """What else was in the latency besides the server's own work, or ''.
 
         Other processes on the server's core took its time; probes or the publisher
-        (its timestamp is taken before the send) that waited for a CPU add that wait.
-        The server's own threads share its core (their waits are its own cost) and
-        a late raw subscriber adds no latency, so neither counts here."""
+        (its timestamp is taken before the send) that waited for a CPU when woken add
+        that wait to each sample. The server's own threads share its core (their waits
+        are its own cost) and a late raw subscriber adds no latency: neither counts."""
         u = self.use
-        why = [f"others on the server's core {u.server_other:.0%}"] * (u.server_other >= WAITED)
-        waits = [("probes", u.probes_waited), ("publisher", u.coordinator_waited)]
-        why += [f"{who} waited {w:.0%}" for who, w in waits if w >= WAITED]
+        why = [f"others on the server's core {u.server_other:.0%}"] * (u.server_other >= OTHERS)
+        waits = [("probes", u.probes_delay), ("publisher", u.coordinator_delay)]
+        why += [f"{who} waited {w * 1000:.1f} ms per wake-up" for who, w in waits if w >= DELAY]
         return ", ".join(why)
 
     def flags(self) -> str:
@@ -135,24 +135,22 @@ def print_report(phases: list[Phase], servers: list[str]) -> None:
     print("ratio = ours ÷ baseline (below 1: ours is faster)")
     print(
         f"\n{'server':19} {'ev/s':>5} {'srv':>5} {'other':>5} {'engine':>6} {'probes':>6} "
-        f"{'pub':>5} {'cli busy':>8} {'others':>6} {'waited s/e/pr/pu':>17} {'behind':>6} "
-        f"{'cut':>5} {'RSS MiB':>7}  flags"
+        f"{'pub':>5} {'cli busy':>8} {'others':>6} {'waited s/e':>10} {'delay pr/pu':>11} "
+        f"{'behind':>6} {'cut':>5} {'RSS MiB':>7}  flags"
     )
     for p in phases:
         u = p.use
-        waited = "/".join(
-            f"{w:.0%}"
-            for w in (u.server_waited, u.engine_waited, u.probes_waited, u.coordinator_waited)
-        )
+        waited = f"{u.server_waited:.0%}/{u.engine_waited:.0%}"
+        delay = f"{u.probes_delay * 1e6:.0f}/{u.coordinator_delay * 1e6:.0f}"
         print(
             f"{p.server:19} {p.rate:5g} {u.server:5.0%} {u.server_other:5.0%} {u.engine:6.0%} "
             f"{u.probes:6.0%} {u.coordinator:5.0%} {u.client_busy:8.0%} {u.client_others:6.0%} "
-            f"{waited:>17} "
+            f"{waited:>10} {delay:>11} "
             f"{p.behind:6.1f} {p.cut:5d} {p.rss:7.0f}  "
             + ("SATURATED " if u.server >= SATURATED_CORE else "")
             + p.flags()
         )
-    print(LEGEND.format(busy=BUSY, waited=WAITED))
+    print(LEGEND.format(busy=BUSY, others=OTHERS, delay=DELAY * 1e6))
 
 
 LEGEND = """\
@@ -160,12 +158,13 @@ srv = the server's share of its core, other = other processes on that core; engi
 busiest raw subscriber process, probes = the process timing the events (the C engine with
 --time, or this one), pub = this process (the publisher), each as a share of one core;
 cli busy = the client core(s) not idle, whoever used them, others = of which processes
-outside this bench; waited s/e/pr/pu = share of the phase the server, the busiest engine,
-the probes and the publisher were runnable but waiting for a CPU; behind = events per subscriber
-not yet read when the last publish was acked; RSS = the server's, after the phase.
+outside this bench; waited s/e = share of the phase the server and the busiest engine were
+runnable but waiting for a CPU; delay pr/pu = mean wait for a CPU per wake-up of the probes
+and of the publisher, µs; behind = events per subscriber not yet read when the last publish
+was acked; RSS = the server's, after the phase.
 LOADGEN: a load-side process ≥ {busy:.0%} of a core (or the client core busy mostly with this
-bench): the latency may be the harness's. WAITED: other processes took ≥ {waited:.0%} of the
-server's core, or the probes or the publisher waited ≥ {waited:.0%} of the phase for a CPU:
+bench): the latency may be the harness's. WAITED: other processes took ≥ {others:.0%} of the
+server's core, or the probes or the publisher waited ≥ {delay:.0f} µs per wake-up for a CPU:
 the machine's load is in the latency. SATURATED: the server ≥ 95% of its core."""
 
 
@@ -179,9 +178,9 @@ def need_matplotlib() -> None:
         ) from None
 
 
-def plot(phases: list[Phase], path: Path, servers: list[str]) -> None:
+def plot(phases: list[Phase], path: Path, servers: list[str], note: str = "") -> None:
     """p50 and p99 (log scale) against offered events/s, a line per server and
-    percentile, with the issue's p99 targets marked."""
+    percentile, with the issue's p99 targets marked; ``note`` goes under the axes."""
     need_matplotlib()
     import matplotlib
 
@@ -196,11 +195,19 @@ def plot(phases: list[Phase], path: Path, servers: list[str]) -> None:
         ax.plot(rates, [p.p99 for p in mine], "s--", color=colour, label=f"{name} p99")
         for p in mine:
             if p.loadgen() or p.contended():
-                ax.annotate("harness/machine-bound", (p.rate, p.p99), fontsize=7, color="grey")
+                ax.annotate(
+                    "LOADGEN/WAITED", (p.rate, p.p99), fontsize=7, color="grey", ha="right",
+                    xytext=(-6, 4), textcoords="offset points",
+                )  # fmt: skip
+            if saturated(p) and p is mine[-1] and p.rate < max(r.rate for r in phases):
+                ax.annotate(
+                    "saturated: higher rates skipped", (p.rate, p.p99), fontsize=7,
+                    color=colour, ha="right", xytext=(-6, 6), textcoords="offset points",
+                )  # fmt: skip
     goals = sorted(TARGETS.items())
     ax.plot(
         [r for r, _ in goals], [g for _, g in goals], "v", color="red", markersize=9,
-        label="target p99 (issue #15)",
+        label=f"ours' target p99, {TARGET_SUBSCRIBERS:,} subscribers (issue #15)",
     )  # fmt: skip
     subscribers = phases[0].subscribers if phases else 0
     ax.set_xscale("log", base=2)
@@ -212,7 +219,9 @@ def plot(phases: list[Phase], path: Path, servers: list[str]) -> None:
     ax.set_title(f"Fan-out latency, {subscribers:,} subscribers, each server on one core")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
+    if note:
+        fig.text(0.01, 0.01, note, fontsize=7, color="grey")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
     plt.close(fig)
