@@ -139,6 +139,11 @@ static void feed(Conn *c, unsigned char *data, size_t n) {
         }
         int opcode = data[i] & 0x0F;
         if (opcode >= 8) { /* control frame: needs its whole payload */
+            if (length > 125) { /* not a valid control frame: it would not fit the carry */
+                c->closed = 1;
+                i = n;
+                break;
+            }
             if (left < head + length) break;
             if (opcode == 9) send_masked(c, 0xA, data + i + head, length);
             if (opcode == 8) c->closed = 1;
