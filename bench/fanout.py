@@ -13,10 +13,11 @@ Each server runs under ``taskset -c 0``; this coordinator, the publisher and
 the subscribers run on the other core(s). Subscribers are the cheap epoll
 counters of bench/fanout_subscribers.c (compiled with cc at start; with
 --engine python, or without cc, bench/fanout_subscribers.py), plus, for the
-latency phase, a few real websockets clients in this process ("probes",
-spread evenly through the connection order) that parse JSON and time each
-event from a monotonic timestamp in its text. bench/fanout_sweep.py measures
-latency against offered rate, with the probes timed by the C engine.
+latency phase, --probes subscribers ("probes", spread evenly through the
+connection order) that time each event from a monotonic timestamp in its
+text: a C engine process with --time, or with the Python engine real
+websockets clients in this process that parse JSON. bench/fanout_sweep.py
+measures latency against offered rate.
 
 Per server: a latency phase (an open-loop publisher at --rate events/s), then
 a flood (the publisher keeps --window publishes in flight, each acked after
@@ -58,6 +59,7 @@ from fanout_clients import (
     child_setup,
     drain,
     engine_command,
+    engine_name,
     hold_back,
     prioritize,
     read_autogroup_nice,
@@ -199,6 +201,16 @@ async def stop_all(spawned: list[Any]) -> None:
             await child.wait()
 
 
+async def open_probes(
+    url: str, args: argparse.Namespace, spawned: list[Any]
+) -> Probes | EngineProbes:
+    """Probes timed by a C engine process when the engine is C, else in this process."""
+    if engine_name(args.engine) == "Python":
+        return Probes()
+    port = int(url.rsplit(":", 1)[1])
+    return await EngineProbes.start(args.engine, port, args.nice and args.nice - 5, spawned)
+
+
 async def populate(
     name: str,
     url: str,
@@ -226,11 +238,12 @@ async def populate(
 async def run_one(name: str, n: int, frame: int, args: argparse.Namespace, tmp: Path) -> Result:
     result = Result(NAMES[name], n)
     spawned: list[Any] = []
-    probes = Probes()
+    probes: Probes | EngineProbes = Probes()
     try:
         proc, url = await start_server(name, args, tmp, spawned)
         pub = await Publisher.open(url, None if name.startswith("ours") else frame)
         pws = pub.ws
+        probes = await open_probes(url, args, spawned)
         workers = await populate(name, url, n, probes, args, spawned)
         p = probes.count
         raw = n - p
@@ -239,14 +252,13 @@ async def run_one(name: str, n: int, frame: int, args: argparse.Namespace, tmp: 
 
         # Latency: an open-loop publisher at --rate events/s.
         count = int(args.rate * args.latency_seconds)
-        probes.recording = True
+        await probes.start_recording()
         before = Snapshot.take([proc.pid])
         await asyncio.wait_for(pub.steady(args.rate, count), args.latency_seconds + 60)
         result.latency_cpu = Shares.between(
             before, Snapshot.take([proc.pid]), proc.pid, [], args.server_core, args.client_cores
         ).server
-        await asyncio.sleep(1.0)
-        probes.recording = False
+        await probes.stop_recording(count * p)
         frames, _ = await drain(workers, frames + count * raw)
         lat = probes.latencies
         result.samples = len(lat)
@@ -255,7 +267,8 @@ async def run_one(name: str, n: int, frame: int, args: argparse.Namespace, tmp: 
         result.frame = int(statistics.median(probes.sizes)) if probes.sizes else 0
 
         # Flood: delivered frames/s after a warm-up, with the load of each core. The
-        # probes cost ~50 µs a frame in websockets: raw subscribers take their places.
+        # probes cost a wake-up (C) or ~50 µs (websockets) a frame: raw subscribers
+        # take their places.
         await probes.close()
         await workers.connect(p)
         raw = n

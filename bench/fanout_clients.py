@@ -89,6 +89,11 @@ def engine_command(kind: str, workdir: Path) -> list[str]:
     return python
 
 
+def engine_name(engine: list[str]) -> str:
+    """ "C" or "Python", for an ``engine_command``."""
+    return "Python" if engine[-1].endswith(".py") else "C"
+
+
 class Workers:
     """The raw subscriber processes (``engine_command``)."""
 

@@ -44,6 +44,7 @@ from fanout import (
     BENCH,
     DEFAULT_FRAME,
     harness_arguments,
+    open_probes,
     pct,
     populate,
     prepare,
@@ -52,7 +53,15 @@ from fanout import (
     start_server,
     stop_all,
 )
-from fanout_clients import EngineProbes, Probes, Publisher, Workers, drain, engine_command
+from fanout_clients import (
+    EngineProbes,
+    Probes,
+    Publisher,
+    Workers,
+    drain,
+    engine_command,
+    engine_name,
+)
 from fanout_cpu import Shares, Snapshot
 from fanout_sweep_report import Phase, plot, print_report, saturated
 
@@ -73,10 +82,6 @@ class Side:
     phases: list[Phase] = field(default_factory=list)
 
 
-def engine_name(engine: list[str]) -> str:
-    return "Python" if engine[-1].endswith(".py") else "C"
-
-
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -87,10 +92,7 @@ def rss_mib(pid: int) -> float:
 async def start_side(name: str, args: argparse.Namespace, tmp: Path, spawned: list[Any]) -> Side:
     proc, url = await start_server(name, args, tmp, spawned)
     pub = await Publisher.open(url, None if name == "ours" else DEFAULT_FRAME)
-    probes: Probes | EngineProbes = Probes()
-    if engine_name(args.engine) == "C":  # it times them, off this process
-        port = int(url.rsplit(":", 1)[1])
-        probes = await EngineProbes.start(args.engine, port, args.nice and args.nice - 5, spawned)
+    probes = await open_probes(url, args, spawned)
     workers = await populate(name, url, args.subscribers, probes, args, spawned)
     side = Side(name, proc, pub, workers, probes, args.subscribers - probes.count)
     side.frames, _ = await workers.count()
