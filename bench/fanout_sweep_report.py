@@ -124,7 +124,15 @@ def print_report(phases: list[Phase], servers: list[str]) -> None:
             if p is None:
                 row += f" | {'skipped: saturated':18} {'':6} {'':7} {'':7} {'':6}"
             else:
-                flag = ("LOADGEN " if p.loadgen() else "") + ("WAITED" if p.contended() else "")
+                flag = " ".join(
+                    word
+                    for word, on in (
+                        ("SATURATED", p.use.server >= SATURATED_CORE),
+                        ("LOADGEN", bool(p.loadgen())),
+                        ("WAITED", bool(p.contended())),
+                    )
+                    if on
+                )
                 row += f" | {flag:18} {p.p50:6.1f} {p.p99:7.1f} {p.max:7.1f} {p.lost:6d}"
         a, b = by.get((ours, rate)), by.get((base, rate))
         if len(servers) > 1:
@@ -202,12 +210,13 @@ def plot(phases: list[Phase], path: Path, servers: list[str], note: str = "") ->
             if saturated(p) and p is mine[-1] and p.rate < max(r.rate for r in phases):
                 ax.annotate(
                     "saturated: higher rates skipped", (p.rate, p.p99), fontsize=7,
-                    color=colour, ha="right", xytext=(-6, 6), textcoords="offset points",
+                    color=colour, ha="right", va="top", xytext=(-8, -4),
+                    textcoords="offset points",
                 )  # fmt: skip
     goals = sorted(TARGETS.items())
     ax.plot(
         [r for r, _ in goals], [g for _, g in goals], "v", color="red", markersize=9,
-        label=f"ours' target p99, {TARGET_SUBSCRIBERS:,} subscribers (issue #15)",
+        label=f"ours' target p99, {TARGET_SUBSCRIBERS:,} subscribers (issue #15)", zorder=5,
     )  # fmt: skip
     subscribers = phases[0].subscribers if phases else 0
     ax.set_xscale("log", base=2)
