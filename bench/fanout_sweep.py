@@ -3,22 +3,24 @@
 Both servers run at once, each under ``taskset -c 0`` (``--server-core``), each
 with its own --subscribers (10,000) held by the subscriber engine on the other
 core(s) (bench/fanout_subscribers.c, compiled with cc; the Python engine where
-there is none) and --probes real websockets clients in this process, spread
-through the connection order, that time every event from the monotonic
-timestamp in its text. For each --rates value (events/s; deliveries/s = rate ×
-subscribers) each server in turn gets a phase: --warmup s unrecorded, then
---seconds s of an open-loop publisher at that rate, recorded. A server that is
+there is none), of which --probes (100), spread through the connection order,
+time every event from the monotonic timestamp in its text (a C engine process
+with --time; with the Python engine, websockets clients in this process).
+For each --rates value (events/s; deliveries/s = rate × subscribers) each
+server in turn gets a phase: --warmup s unrecorded, then --seconds s of an
+open-loop publisher at that rate, recorded. A server that is
 idle costs nothing, so the phases of one rate run back to back on the same
 machine load.
 
 Per phase: publish → receive p50/p99/max over the probes, events lost (raw
 subscribers and probes), subscribers the server cut, the server's RSS, and
-who used the cores from /proc: the server (of its core), the busiest
-subscriber process and this process (publisher + probes) (each of one core),
-and how busy the client core(s) were whoever used them. A phase whose load
-side was the bottleneck is flagged LOADGEN: then its latency is the
-harness's, not the server's. After a phase where a server was saturated
-(its core ≥ 95 % and p99 over a second) its higher rates are skipped: its
+who used the cores from /proc: the server (of its core), the busiest raw
+subscriber process, the probes and the publisher (each of one core), and how
+busy the client core(s) were whoever used them. A phase whose load side was
+the bottleneck is flagged LOADGEN, one where other work took the server's
+core or delayed the probes or the publisher WAITED: then its latency is not
+only the server's. After a phase where a server was overloaded
+(p99 over a second: a backlog) its higher rates are skipped: its
 backlog, not its latency, would be measured, and it grows its memory.
 
     .venv/bin/python bench/fanout_sweep.py [--rates 5 10 20 40 80] [--subscribers 10000]
@@ -63,9 +65,9 @@ from fanout_clients import (
     engine_name,
 )
 from fanout_cpu import Shares, Snapshot
-from fanout_sweep_report import Phase, plot, print_report, saturated
+from fanout_sweep_report import OURS, Phase, overloaded, plot, print_report
 
-SERVERS = {"ours": "ours (broadcaster)", "node": "node ws"}
+SERVERS = {"ours": OURS, "node": "node ws"}
 
 
 @dataclass
@@ -160,8 +162,8 @@ async def main(args: argparse.Namespace) -> None:
                 args.sides.append(await start_side(name, args, Path(tmp), spawned))
             for rate in args.rates:
                 for side in args.sides:
-                    if side.phases and saturated(side.phases[-1]):
-                        print(f"  {side.name} at {rate:g}/s: skipped (saturated)", flush=True)
+                    if side.phases and overloaded(side.phases[-1]):
+                        print(f"  {side.name} at {rate:g}/s: skipped (overloaded)", flush=True)
                         continue
                     phase = await run_phase(side, rate, args)
                     side.phases.append(phase)
