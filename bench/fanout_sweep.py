@@ -20,7 +20,7 @@ busy the client core(s) were whoever used them. A phase whose load side was
 the bottleneck is flagged LOADGEN, one where other work took the server's
 core or delayed the probes or the publisher WAITED: then its latency is not
 only the server's. After a phase where a server was overloaded
-(p99 over a second: a backlog) its higher rates are skipped: its
+(p50 over a second: a backlog) its higher rates are skipped: its
 backlog, not its latency, would be measured, and it grows its memory.
 
     .venv/bin/python bench/fanout_sweep.py [--rates 5 10 20 40 80] [--subscribers 10000]
