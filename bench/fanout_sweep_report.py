@@ -198,6 +198,7 @@ def plot(phases: list[Phase], path: Path, servers: list[str], note: str = "") ->
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     fig, ax = plt.subplots(figsize=(8, 5), dpi=120)
     for colour, name in zip(("tab:blue", "tab:orange", "tab:green"), servers, strict=False):
@@ -208,8 +209,8 @@ def plot(phases: list[Phase], path: Path, servers: list[str], note: str = "") ->
         for p in mine:
             if p.loadgen() or p.contended():
                 ax.annotate(
-                    "LOADGEN/WAITED", (p.rate, p.p99), fontsize=7, color="grey", ha="right",
-                    xytext=(-6, 4), textcoords="offset points",
+                    "flagged", (p.rate, p.p99), fontsize=7, color="grey", ha="left",
+                    xytext=(6, 4), textcoords="offset points",
                 )  # fmt: skip
             if overloaded(p) and p is mine[-1] and p.rate < max(r.rate for r in phases):
                 ax.annotate(
@@ -229,7 +230,15 @@ def plot(phases: list[Phase], path: Path, servers: list[str], note: str = "") ->
     ax.set_xticks(rates, [f"{r:g}\n{r * subscribers / 1000:,.0f}k" for r in rates])
     ax.set_xlabel("offered events/s (deliveries/s below)")
     ax.set_ylabel("publish → receive, ms (log)")
-    ax.set_title(f"Fan-out latency, {subscribers:,} subscribers, each server on one core")
+    ticks = [t * 10**e for e in range(-1, 6) for t in (1, 2, 5)]
+    low, high = ax.get_ylim()
+    ax.set_yticks([t for t in ticks if low <= t <= high], minor=False)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.set_title(
+        f"Fan-out latency, {subscribers:,} subscribers, each server on one core\n"
+        "(flagged: LOADGEN or WAITED in the printed tables)",
+        fontsize=10,
+    )
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     if note:
