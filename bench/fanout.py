@@ -11,10 +11,13 @@ Runs, one after the other in the same run, each pinned to the same core:
 
 Each server runs under ``taskset -c 0``; this coordinator, the publisher and
 the subscribers run on the other core(s). Subscribers are the cheap epoll
-counters of bench/fanout_subscribers.py, plus, for the latency phase, a few
-real websockets clients in this process ("probes", spread evenly through the
-connection order) that parse JSON and time each event from a monotonic
-timestamp in its text.
+counters of bench/fanout_subscribers.c (compiled with cc at start; with
+--engine python, or without cc, bench/fanout_subscribers.py), plus, for the
+latency phase, --probes subscribers ("probes", spread evenly through the
+connection order) that time each event from a monotonic timestamp in its
+text: a C engine process with --time, or with the Python engine real
+websockets clients in this process that parse JSON. bench/fanout_sweep.py
+measures latency against offered rate.
 
 Per server: a latency phase (an open-loop publisher at --rate events/s), then
 a flood (the publisher keeps --window publishes in flight, each acked after
@@ -42,22 +45,26 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fanout_clients import (
     TOKEN,
+    EngineProbes,
     Probes,
     Publisher,
     Workers,
     child_setup,
     drain,
+    engine_command,
+    engine_name,
     hold_back,
     prioritize,
     read_autogroup_nice,
 )
-from websockets.asyncio.client import connect
+from fanout_cpu import Shares, Snapshot
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -100,36 +107,6 @@ def server_command(name: str, core: int, db: Path) -> list[str]:
         return [*pin, sys.executable, str(BENCH / "naive_server.py"), *flags]
     node = shutil.which("node") or "node"
     return [*pin, node, str(BENCH / "node" / "server.js")]
-
-
-def core_ticks() -> dict[int, list[int]]:
-    """Per core jiffies from /proc/stat: user nice system idle iowait irq softirq steal."""
-    cores = {}
-    for line in Path("/proc/stat").read_text().splitlines():
-        name, *values = line.split()
-        if name.startswith("cpu") and name != "cpu":
-            cores[int(name[3:])] = [int(v) for v in values[:8]]
-    return cores
-
-
-def core_use(
-    before: dict[int, list[int]], after: dict[int, list[int]], cores: set[int]
-) -> dict[str, float]:
-    """Fractions of ``cores``' time between two readings: tasks, kernel irq work, idle."""
-    d = [sum(after[c][i] - before[c][i] for c in cores) for i in range(8)]
-    total = sum(d) or 1
-    return {
-        "tasks": (d[0] + d[1] + d[2]) / total,
-        "irq": (d[5] + d[6] + d[7]) / total,  # irq + softirq + steal
-        "idle": (d[3] + d[4]) / total,
-        "jiffies": total / len(cores),
-    }
-
-
-def proc_ticks(pid: int) -> int:
-    """utime + stime of a process (all threads), in jiffies."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
 
 
 def pct(values: list[float], p: float) -> float:
@@ -189,11 +166,23 @@ async def start_server(
     return proc, line.split("url=")[1].split()[0]
 
 
-async def profile(pid: int, seconds: float, out: Path) -> asyncio.subprocess.Process:
-    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+def py_spy() -> str:
+    """py-spy's path (the venv's first); exits with a hint when it is missing."""
+    spy = Path(sys.executable).parent / "py-spy"
+    found = str(spy) if spy.exists() else shutil.which("py-spy")
+    if found is None:
+        raise SystemExit("--profile needs py-spy: uv sync --extra bench (or pip install py-spy)")
+    return found
+
+
+async def profile(
+    pid: int, seconds: float, out: Path, fmt: str = "raw"
+) -> asyncio.subprocess.Process:
+    """py-spy record of ``pid`` for ``seconds`` (``fmt``: raw stacks or a flamegraph SVG)."""
+    spy = py_spy()
     return await asyncio.create_subprocess_exec(
-        *(spy, "record", "--pid", str(pid), "--duration", str(int(seconds))),
-        *("--rate", "250", "--nonblocking", "--format", "raw", "-o", str(out)),
+        *(spy, "record", "--pid", str(pid), "--duration", str(max(1, round(seconds)))),
+        *("--rate", "250", "--nonblocking", "--format", fmt, "-o", str(out)),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
@@ -212,46 +201,64 @@ async def stop_all(spawned: list[Any]) -> None:
             await child.wait()
 
 
+async def open_probes(
+    url: str, args: argparse.Namespace, spawned: list[Any]
+) -> Probes | EngineProbes:
+    """Probes timed by a C engine process when the engine is C, else in this process."""
+    if engine_name(args.engine) == "Python":
+        return Probes()
+    port = int(url.rsplit(":", 1)[1])
+    return await EngineProbes.start(args.engine, port, args.nice and args.nice - 5, spawned)
+
+
+async def populate(
+    name: str,
+    url: str,
+    n: int,
+    probes: Probes | EngineProbes,
+    args: argparse.Namespace,
+    spawned: list[Any],
+) -> Workers:
+    """``n`` subscribers: raw ones in the worker processes, with ``args.probes`` probes
+    spread evenly through the connection order."""
+    port = int(url.rsplit(":", 1)[1])
+    workers = await Workers.start(
+        args.workers, port, args.nice and args.nice + 5, args.batch_ms, spawned, args.engine
+    )
+    p = max(1, min(args.probes, n))
+    raw = n - p
+    t0 = time.monotonic()
+    for i in range(p):
+        await workers.connect(raw * (i + 1) // p - raw * i // p)
+        await probes.add(url)
+    print(f"  {name}: {n} subscribers connected in {time.monotonic() - t0:.1f} s", flush=True)
+    return workers
+
+
 async def run_one(name: str, n: int, frame: int, args: argparse.Namespace, tmp: Path) -> Result:
     result = Result(NAMES[name], n)
     spawned: list[Any] = []
-    probes = Probes()
+    probes: Probes | EngineProbes = Probes()
     try:
         proc, url = await start_server(name, args, tmp, spawned)
-        pws = await connect(
-            f"{url}/publish",
-            additional_headers={"Authorization": f"Bearer {TOKEN}"},
-            compression=None,
-            max_size=None,
-        )
-        await pws.recv()  # hello
-        pub = Publisher(pws, None if name.startswith("ours") else frame)
-        await pub.setup()
-
-        # Subscribers, with the probes spread evenly through the connection order.
-        port = int(url.rsplit(":", 1)[1])
-        workers = await Workers.start(
-            args.workers, port, args.nice and args.nice + 5, args.batch_ms, spawned
-        )
-        p = max(1, min(args.probes, n))
+        pub = await Publisher.open(url, None if name.startswith("ours") else frame)
+        pws = pub.ws
+        probes = await open_probes(url, args, spawned)
+        workers = await populate(name, url, n, probes, args, spawned)
+        p = probes.count
         raw = n - p
-        t0 = time.monotonic()
-        for i in range(p):
-            await workers.connect(raw * (i + 1) // p - raw * i // p)
-            await probes.add(url)
         frames, _ = await workers.count()
-        print(f"  {name}: {n} subscribers connected in {time.monotonic() - t0:.1f} s", flush=True)
+        subs = [w.pid for w in workers.procs]
 
         # Latency: an open-loop publisher at --rate events/s.
         count = int(args.rate * args.latency_seconds)
-        probes.recording = True
-        c0, s0, t0 = core_ticks(), proc_ticks(proc.pid), time.monotonic()
+        await probes.start_recording()
+        before = Snapshot.take([proc.pid])
         await asyncio.wait_for(pub.steady(args.rate, count), args.latency_seconds + 60)
-        result.latency_cpu = (proc_ticks(proc.pid) - s0) / core_use(
-            c0, core_ticks(), {args.server_core}
-        )["jiffies"]
-        await asyncio.sleep(1.0)
-        probes.recording = False
+        result.latency_cpu = Shares.between(
+            before, Snapshot.take([proc.pid]), proc.pid, [], args.server_core, args.client_cores
+        ).server
+        await probes.stop_recording(count * p)
         frames, _ = await drain(workers, frames + count * raw)
         lat = probes.latencies
         result.samples = len(lat)
@@ -260,7 +267,8 @@ async def run_one(name: str, n: int, frame: int, args: argparse.Namespace, tmp: 
         result.frame = int(statistics.median(probes.sizes)) if probes.sizes else 0
 
         # Flood: delivered frames/s after a warm-up, with the load of each core. The
-        # probes cost ~50 µs a frame in websockets: raw subscribers take their places.
+        # probes cost a wake-up (C) or ~50 µs (websockets) a frame: raw subscribers
+        # take their places.
         await probes.close()
         await workers.connect(p)
         raw = n
@@ -275,28 +283,21 @@ async def run_one(name: str, n: int, frame: int, args: argparse.Namespace, tmp: 
         spy = None
         if args.profile and name.startswith("ours"):
             spy = await profile(proc.pid, args.seconds, Path(args.profile) / f"{name}-{n}.txt")
-        subs = [w.pid for w in workers.procs]
-        (f0, _), a0, c0 = await workers.count(), pub.acked, core_ticks()
-        s0, m0 = proc_ticks(proc.pid), sum(proc_ticks(pid) for pid in subs)
-        own0 = proc_ticks(os.getpid())
+        (f0, _), a0, before = await workers.count(), pub.acked, Snapshot.take([proc.pid, *subs])
         t0 = time.monotonic()
         await asyncio.sleep(args.seconds)
-        (f1, _), a1, c1 = await workers.count(), pub.acked, core_ticks()
-        s1, m1 = proc_ticks(proc.pid), sum(proc_ticks(pid) for pid in subs)
-        own1 = proc_ticks(os.getpid())
+        (f1, _), a1, after = await workers.count(), pub.acked, Snapshot.take([proc.pid, *subs])
         elapsed = time.monotonic() - t0
         stop.set()
         await asyncio.wait_for(flood, 120)
         result.client_bound = await held
         result.delivered = (f1 - f0) / elapsed
         result.events = (a1 - a0) / elapsed
-        srv = core_use(c0, c1, {args.server_core})
-        cli = core_use(c0, c1, args.client_cores)
-        result.server_cpu = (s1 - s0) / srv["jiffies"]
-        result.server_other = max(0.0, srv["tasks"] - result.server_cpu)
-        result.client_cpu = (m1 - m0 + own1 - own0) / cli["jiffies"] / len(args.client_cores)
-        result.coordinator_cpu = (own1 - own0) / cli["jiffies"] / len(args.client_cores)
-        result.client_idle = cli["idle"]
+        use = Shares.between(before, after, proc.pid, subs, args.server_core, args.client_cores)
+        result.server_cpu, result.server_other = use.server, use.server_other
+        result.coordinator_cpu = use.coordinator / len(args.client_cores)
+        result.client_cpu = use.engines + result.coordinator_cpu
+        result.client_idle = 1.0 - use.client_busy
         behind = (a1 - acked0) * raw - (f1 - frames)
         result.lag = max(0, behind) / (result.delivered or 1)
         flooded = pub.n - first
@@ -350,6 +351,33 @@ def print_table(results: list[Result]) -> None:
         print(f"{n} subscribers: " + "; ".join(checks))
 
 
+def harness_arguments(parser: argparse.ArgumentParser, batch_ms: float) -> None:
+    """The flags of the harness shared with bench/fanout_sweep.py: cores, load side."""
+    parser.add_argument("--server-core", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=0, help="0: one per client core")
+    parser.add_argument(
+        "--batch-ms",
+        type=float,
+        default=batch_ms,
+        help="subscriber processes' pause per epoll round",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=["auto", "c", "python"],
+        default="auto",
+        help="subscriber engine: bench/fanout_subscribers.c compiled with cc (auto: when "
+        "cc works) or bench/fanout_subscribers.py",
+    )
+    parser.add_argument("--probes", type=int, default=50, help="latency-measuring subscribers")
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=-10,
+        help="autogroup nice of the servers (this process 5 lower, subscribers 5 higher), "
+        "so that other work on a shared machine skews the run less; 0 to leave as is",
+    )
+
+
 def setup() -> argparse.Namespace:
     """Parse the flags, pin this process to the client core(s), raise the fd limit."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -362,27 +390,20 @@ def setup() -> argparse.Namespace:
         help="what-ifs, not baselines: ours-uvloop (ours on uvloop), sketch "
         "(naive_server.py --preframed), sketch-uvloop; uvloop needs pip install uvloop",
     )
-    parser.add_argument("--server-core", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=0, help="0: one per client core")
-    parser.add_argument(
-        "--batch-ms", type=float, default=20.0, help="subscriber processes' pause per epoll round"
-    )
-    parser.add_argument("--probes", type=int, default=50, help="latency-measuring subscribers")
+    harness_arguments(parser, batch_ms=20.0)
     parser.add_argument("--rate", type=float, default=10.0, help="events/s, latency phase")
     parser.add_argument("--latency-seconds", type=float, default=10.0)
     parser.add_argument("--window", type=int, default=8, help="publishes in flight, flood")
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--seconds", type=float, default=5.0, help="flood measurement")
-    parser.add_argument(
-        "--nice",
-        type=int,
-        default=-10,
-        help="autogroup nice of the servers (this process 5 lower, subscribers 5 higher), "
-        "so that other work on a shared machine skews the run less; 0 to leave as is",
-    )
     parser.add_argument("--profile", help="directory for py-spy raw stacks of ours (flood)")
     args = parser.parse_args()
+    prepare(args, 2 * max(args.subscribers) + 4096)
+    return args
 
+
+def prepare(args: argparse.Namespace, fds: int) -> None:
+    """Pin this process to the client core(s), raise its priority and the fd limit."""
     cores = os.sched_getaffinity(0)
     args.client_cores = cores - {args.server_core} or cores
     os.sched_setaffinity(0, args.client_cores)  # children inherit it; servers are taskset
@@ -390,12 +411,13 @@ def setup() -> argparse.Namespace:
     prioritize(os.getpid(), args.nice and args.nice - 5)  # the probes; restored at exit
     args.workers = args.workers or len(args.client_cores)
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    want = max(hard, 2 * max(args.subscribers) + 4096)
+    want = max(hard, fds)
     try:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, want))
     except (ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     if args.profile:
+        py_spy()
         Path(args.profile).mkdir(parents=True, exist_ok=True)
     print(
         f"servers on core {args.server_core} (nice {args.nice}); clients on core(s) "
@@ -403,13 +425,13 @@ def setup() -> argparse.Namespace:
         f"fd limit {resource.getrlimit(resource.RLIMIT_NOFILE)[0]}",
         flush=True,
     )
-    return args
 
 
 async def main(args: argparse.Namespace) -> None:
     results: list[Result] = []
     frame = DEFAULT_FRAME
     with tempfile.TemporaryDirectory(prefix="fanout-") as tmp:
+        args.engine = engine_command(args.engine, Path(tmp))
         for n in args.subscribers:
             for name in args.servers:
                 r = await asyncio.wait_for(run_one(name, n, frame, args, Path(tmp)), 600)
@@ -426,10 +448,16 @@ async def main(args: argparse.Namespace) -> None:
     print_table(results)
 
 
-if __name__ == "__main__":
-    options = setup()
+def run(
+    main: Callable[[argparse.Namespace], Coroutine[Any, Any, None]], args: argparse.Namespace
+) -> None:
+    """Run ``main``, then give this process its autogroup priority back."""
     try:
-        asyncio.run(main(options))
+        asyncio.run(main(args))
     finally:
-        if options.own_autogroup is not None:
-            prioritize(os.getpid(), options.own_autogroup)
+        if args.own_autogroup is not None:
+            prioritize(os.getpid(), args.own_autogroup)
+
+
+if __name__ == "__main__":
+    run(main, setup())

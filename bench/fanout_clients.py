@@ -1,8 +1,11 @@
 """The load side of bench/fanout.py: subscriber processes, probes, the publisher.
 
-* ``Workers``: the raw subscriber processes (bench/fanout_subscribers.py),
-  driven over their stdin/stdout;
+* ``Workers``: the raw subscriber processes (bench/fanout_subscribers.py, or
+  its C twin bench/fanout_subscribers.c, see ``engine_command``), driven over
+  their stdin/stdout;
 * ``Probes``: real websockets subscribers that parse JSON and time each event;
+* ``EngineProbes``: the same timing done by one C engine process (``--time``),
+  much cheaper per frame, so a probe's own work is not in its latency;
 * ``Publisher``: one /publish connection, at a steady rate or as a flood with
   a window of publishes in flight;
 * ``hold_back``: pauses the flood while the subscribers fall behind, so a run
@@ -15,11 +18,14 @@ import asyncio
 import contextlib
 import ctypes
 import json
+import shutil
 import signal
+import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -57,8 +63,39 @@ def read_autogroup_nice() -> int | None:
         return None
 
 
+def engine_command(kind: str, workdir: Path) -> list[str]:
+    """The subscriber engine's command: ``python`` (bench/fanout_subscribers.py),
+    ``c`` (bench/fanout_subscribers.c, compiled into ``workdir`` with cc -O2: the same
+    protocol at a fraction of the CPU per frame), or ``auto`` (c, else python)."""
+    python = [sys.executable, str(BENCH / "fanout_subscribers.py")]
+    if kind == "python":
+        return python
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is not None:
+        binary = workdir / "fanout_subscribers"
+        build = subprocess.run(
+            [cc, "-O2", "-o", str(binary), str(BENCH / "fanout_subscribers.c"), "-lm"],
+            capture_output=True,
+            text=True,
+        )
+        if build.returncode == 0:
+            return [str(binary)]
+        problem = f"cc failed: {build.stderr.strip()[-500:]}"
+    else:
+        problem = "no C compiler (cc) on PATH"
+    if kind == "c":
+        raise RuntimeError(f"the C subscriber engine is not available: {problem}")
+    print(f"subscriber engine: python ({problem})", file=sys.stderr)
+    return python
+
+
+def engine_name(engine: list[str]) -> str:
+    """ "C" or "Python", for an ``engine_command``."""
+    return "Python" if engine[-1].endswith(".py") else "C"
+
+
 class Workers:
-    """The raw subscriber processes (bench/fanout_subscribers.py)."""
+    """The raw subscriber processes (``engine_command``)."""
 
     def __init__(self, procs: list[asyncio.subprocess.Process]) -> None:
         self.procs = procs
@@ -66,15 +103,22 @@ class Workers:
 
     @classmethod
     async def start(
-        cls, n: int, port: int, nice: int | None, batch_ms: float, spawned: list[Any]
+        cls,
+        n: int,
+        port: int,
+        nice: int | None,
+        batch_ms: float,
+        spawned: list[Any],
+        engine: list[str] | None = None,
     ) -> Workers:
         procs = []
         for _ in range(n):
             proc = await asyncio.create_subprocess_exec(
-                *(sys.executable, str(BENCH / "fanout_subscribers.py")),
+                *(engine or [sys.executable, str(BENCH / "fanout_subscribers.py")]),
                 *("--port", str(port), "--max-seconds", "600", "--batch-ms", str(batch_ms)),
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
+                limit=1 << 20,  # a latency histogram is one long line
                 preexec_fn=child_setup,
                 start_new_session=True,
             )
@@ -147,12 +191,84 @@ class Probes:
                     self.latencies.append((now - float(text[2:].split()[0])) * 1000)
                     self.sizes.append(len(raw))
 
+    @property
+    def count(self) -> int:
+        return len(self.conns)
+
+    async def start_recording(self) -> None:
+        self.latencies.clear()
+        self.sizes.clear()
+        self.recording = True
+
+    async def stop_recording(self, want: int, timeout: float = 30.0) -> None:
+        """Wait until ``want`` events were timed, or none came for 3 s; then stop."""
+
+        async def timed() -> int:
+            return len(self.latencies)
+
+        await settle(timed, want, timeout)
+        self.recording = False
+
     async def close(self) -> None:
         conns, self.conns = self.conns, []
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.gather(*(ws.close() for ws in conns)), 30)
         await asyncio.gather(*self.tasks, return_exceptions=True)
         self.tasks = []
+
+
+class EngineProbes:
+    """Latency probes held by one C engine process run with ``--time`` and no batching:
+    it times each event at its recv() into a histogram (1 % buckets), so 100 probes
+    cost a few percent of a core instead of websockets' ~50 µs per frame in this
+    process, and a late probe is not late because earlier ones were parsed first.
+    Same interface as ``Probes``; ``latencies`` holds each bucket's midpoint."""
+
+    def __init__(self, workers: Workers) -> None:
+        self.workers = workers
+        self.count = 0
+        self.latencies: list[float] = []  # ms
+        self.sizes: list[int] = []
+        self.untimed = 0
+
+    @classmethod
+    async def start(
+        cls, engine: list[str], port: int, nice: int | None, spawned: list[Any]
+    ) -> EngineProbes:
+        return cls(await Workers.start(1, port, nice, 0.0, spawned, [*engine, "--time"]))
+
+    @property
+    def pid(self) -> int:
+        return self.workers.procs[0].pid
+
+    async def add(self, url: str) -> None:
+        await self.workers.connect(1)
+        self.count += 1
+
+    async def start_recording(self) -> None:
+        await self.workers.ask(self.workers.procs[0], "lat")  # starts it afresh
+
+    async def stop_recording(self, want: int, timeout: float = 30.0) -> None:
+        """Wait until ``want`` events were timed, or none came for 3 s; then stop."""
+        proc = self.workers.procs[0]
+
+        async def timed() -> int:
+            return int((await self.workers.ask(proc, "peek"))[1])
+
+        await settle(timed, want, timeout)
+        _, samples, untimed, max_us, size, *buckets = await self.workers.ask(proc, "lat")
+        self.untimed = int(untimed)
+        self.latencies = []
+        for bucket in buckets:
+            b, n = (int(x) for x in bucket.split(":"))
+            self.latencies += [1.01 ** (b + 0.5) / 1000] * n
+        if self.latencies:  # the maximum, exactly (it is in the top bucket)
+            self.latencies[-1] = int(max_us) / 1000
+        assert len(self.latencies) == int(samples)
+        self.sizes = [int(size)] if int(size) else []
+
+    async def close(self) -> None:
+        await self.workers.quit()
 
 
 class Publisher:
@@ -163,6 +279,20 @@ class Publisher:
         self.pad_to = pad_to
         self.n = 0
         self.acked = 0
+
+    @classmethod
+    async def open(cls, url: str, pad_to: int | None = None) -> Self:
+        """A /publish connection to the server at ``url``, its game set up."""
+        ws = await connect(
+            f"{url}/publish",
+            additional_headers={"Authorization": f"Bearer {TOKEN}"},
+            compression=None,
+            max_size=None,
+        )
+        await ws.recv()  # hello
+        pub = cls(ws, pad_to)
+        await pub.setup()
+        return pub
 
     def message(self, kind: str = "play", data: dict[str, Any] | None = None) -> str:
         self.n += 1
@@ -243,17 +373,24 @@ async def hold_back(
     return held
 
 
+async def settle(read: Callable[[], Awaitable[int]], want: int, timeout: float) -> None:
+    """Poll ``read`` every 0.1 s until it reaches ``want``, stays put for 3 s, or
+    ``timeout`` passes."""
+    deadline, last, still = time.monotonic() + timeout, -1, 0
+    while time.monotonic() < deadline and still < 30:
+        now = await read()
+        if now >= want:
+            return
+        still = still + 1 if now == last else 0
+        last = now
+        await asyncio.sleep(0.1)
+
+
 async def drain(workers: Workers, expected: int, timeout: float = 60.0) -> tuple[int, int]:
     """Wait until the raw subscribers have ``expected`` frames or stop getting more."""
-    deadline = time.monotonic() + timeout
-    last, still = -1, 0
-    while time.monotonic() < deadline:
-        frames, closed = await workers.count()
-        if frames >= expected:
-            return frames, closed
-        still = still + 1 if frames == last else 0
-        if still >= 30:  # 3 s without a frame
-            break
-        last = frames
-        await asyncio.sleep(0.1)
+
+    async def frames() -> int:
+        return (await workers.count())[0]
+
+    await settle(frames, expected, timeout)
     return await workers.count()

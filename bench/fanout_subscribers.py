@@ -19,6 +19,12 @@ several frames at once, which cuts this side's cost per frame several-fold
 (these counters measure no latency; the frames wait in the kernel).
 
 It also exits on stdin EOF (the coordinator is gone) and after --max-seconds.
+
+bench/fanout_subscribers.c is the same engine in C (the default where cc
+works): with 10,000 subscribers each socket holds about one frame per round,
+so here every delivery costs a recv() and a parse in Python. Note that
+``epoll.poll`` returns at most 1,023 sockets per round: past that, this
+engine visits each socket less often (and reads more frames at once).
 """
 
 from __future__ import annotations

@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fanout import pct, proc_ticks, stop_all
+from fanout import pct, stop_all
 from fanout_clients import TOKEN, Probes, Publisher, Workers, drain, hold_back
+from fanout_cpu import proc_ticks
 from nats_journal import fill
-from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -94,16 +94,7 @@ async def stop_node(node: Node, spawned: list[Any]) -> None:
 
 
 async def publisher(url: str, cls: type[Publisher] = Publisher) -> Publisher:
-    ws = await connect(
-        f"{url}/publish",
-        additional_headers={"Authorization": f"Bearer {TOKEN}"},
-        compression=None,
-        max_size=None,
-    )
-    await ws.recv()  # hello
-    pub = cls(ws, None)
-    await pub.setup()
-    return pub
+    return await cls.open(url)
 
 
 def cpu_seconds(pids: list[int]) -> float:
