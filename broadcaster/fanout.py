@@ -57,6 +57,7 @@ class Fanout:
         self.max_lag = max_lag
         self._everything: dict[ServerConnection, Subscriber] = {}
         self._narrow: set[Subscriber] = set()
+        self._lagging: set[Subscriber] = set()  # live, with unsent data after a write
 
     def join(self, sub: Subscriber) -> None:
         """From now on ``sub`` gets every durable event it wants."""
@@ -70,11 +71,13 @@ class Fanout:
         sub.live = False
         self._everything.pop(sub.ws, None)
         self._narrow.discard(sub)
+        self._lagging.discard(sub)
 
     def deliver(self, batch: Sequence[Accepted]) -> int:
         """Write each event to its subscribers; returns how many frames were written."""
         frames = [wire_frame(s.record.frame) for s in batch]
-        written = _write(self._everything.values(), b"".join(frames)) * len(frames)
+        lagging = self._lagging
+        written = _write(self._everything.values(), b"".join(frames), lagging) * len(frames)
         for sub in self._narrow:
             wanted = [
                 f
@@ -82,7 +85,7 @@ class Fanout:
                 if sub.wants(s.state.game_id, s.state.league)
             ]
             if wanted:
-                written += _write((sub,), b"".join(wanted)) * len(wanted)
+                written += _write((sub,), b"".join(wanted), lagging) * len(wanted)
         return written
 
     def too_slow(self, now: float) -> list[Subscriber]:
@@ -90,12 +93,15 @@ class Fanout:
 
         Too far is more unsent data than ``max_buffer`` (in our buffer and held behind a
         reply), or some unsent data all the time for ``max_lag`` seconds: a subscriber
-        whose kernel buffers swallowed megabytes is still found by how long it lags."""
-        slow = [
-            sub for sub in [*self._everything.values(), *self._narrow] if self._behind(sub, now)
-        ]
-        for sub in slow:
-            self.leave(sub)
+        whose kernel buffers swallowed megabytes is still found by how long it lags.
+        Only those a write left with unsent data are looked at, not every subscriber."""
+        slow = []
+        for sub in list(self._lagging):
+            if self._behind(sub, now):
+                slow.append(sub)
+                self.leave(sub)
+            elif sub.behind_since is None:
+                self._lagging.discard(sub)  # all sent: until a write leaves some again
         return slow
 
     def _behind(self, sub: Subscriber, now: float) -> bool:
@@ -113,28 +119,32 @@ def wire_frame(payload: bytes) -> bytes:
     return Frame(Opcode.TEXT, payload).serialize(mask=False)
 
 
-def _write(subscribers: Iterable[Subscriber], data: bytes) -> int:
+def _write(subscribers: Iterable[Subscriber], data: bytes, lagging: set[Subscriber]) -> int:
     """Write ``data`` to every open subscriber (or hold it behind a reply being sent in
-    slices); returns how many got it.
+    slices); returns how many got it. Those left with unsent data join ``lagging``.
 
     Each write is guarded, as websockets' own ``broadcast()`` does: one broken
     connection is dropped (aborted; its client resumes) and never stops the others.
     """
-    count = 0
+    count, size, is_open, lag = 0, len(data), State.OPEN, lagging.add
     for sub in subscribers:
         ws = sub.ws
-        if ws.protocol.state is not State.OPEN:
+        if ws.protocol.state is not is_open:
             continue
         if sub.held is not None:
             sub.held.append(data)
-            sub.held_bytes += len(data)
+            sub.held_bytes += size
+            lag(sub)
             count += 1
         elif ws.send_in_progress is None:
+            transport = ws.transport
             try:
-                ws.transport.write(data)
+                transport.write(data)
             except Exception as exc:  # a transport in a state we did not foresee
                 log.warning("dropping %s: write failed: %r", ws.remote_address, exc)
-                ws.transport.abort()
+                transport.abort()
             else:
                 count += 1
+                if transport.get_write_buffer_size():
+                    lag(sub)
     return count

@@ -35,7 +35,7 @@ async def test_preframed_bytes_written_to_the_transport_arrive_as_text_messages(
             assert ws.transport.get_write_buffer_size() == 0
             payload = '{"type":"event","seq":1,"text":"Messi 23\' ⚽"}'
             frames = wire_frame(payload.encode()) + wire_frame(b'{"seq":2}')
-            assert _write([Subscriber(ws)], frames) == 1
+            assert _write([Subscriber(ws)], frames, set()) == 1
             assert await asyncio.wait_for(client.recv(), 5) == payload
             assert await asyncio.wait_for(client.recv(), 5) == '{"seq":2}'
             # A regular send still works after raw writes: the framing stayed in step.
