@@ -75,7 +75,12 @@ class Broadcaster:
         self._server: Server | None = None
         self._closing = False
         self._subscribers: dict[ServerConnection, Subscriber] = {}
-        self._fanout = Fanout(config.limits.max_buffer, config.limits.max_lag)
+        self._fanout = Fanout(
+            config.limits.max_buffer,
+            config.limits.max_lag,
+            on_slow=self._close_slow,
+            on_written=self.metrics.deliveries.inc,
+        )
         self._publishers: dict[ServerConnection, str] = {}
         limits = config.limits
         self.admission = Admission(
@@ -150,6 +155,7 @@ class Broadcaster:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self._keepalives.close()
+        await self._fanout.close()
         await self.hub.close()
         log.info("shutdown: journal closed at seq %d", self.hub.committed_seq)
 
@@ -385,10 +391,12 @@ class Broadcaster:
     # ------------------------------------------------------------------ fan-out
 
     def _on_commit(self, batch: Sequence[Accepted]) -> None:
-        """Deliver durable events to every live subscriber that wants them."""
+        """Durable events go to every live subscriber that wants them (``fanout.py``)."""
         self.metrics.events.inc(len(batch))
-        self.metrics.deliveries.inc(self._fanout.deliver(batch))
-        for sub in self._fanout.too_slow(time.monotonic()):
+        self._fanout.deliver(batch)
+
+    def _close_slow(self, slow: list[Subscriber]) -> None:
+        for sub in slow:
             log.warning(
                 "closing %s: too far behind (over %d bytes or %g s unsent; 4008)",
                 _peer(sub.ws),
