@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import os
 import ssl
 import subprocess
@@ -197,6 +198,29 @@ async def test_a_long_catch_up_never_trips_the_slow_consumer_limit(started) -> N
     assert (await recv(feed))["seq"] == live["seq"]
     await feed.close()
     await ws.close()
+
+
+async def test_peers_that_answer_pings_stay_and_every_one_is_pinged(started) -> None:  # type: ignore[no-untyped-def]
+    """One keepalive task pings every connection in turn (keepalive.py)."""
+    proc = started("--heartbeat", "0.2")
+    pongs = [0] * 30
+
+    async def watch(i: int) -> None:
+        ws, _ = await open_feed(proc.feed, ping_interval=None)  # only the server pings
+        send_frame = ws.protocol.send_frame
+
+        def counted(frame: Frame) -> None:
+            pongs[i] += frame.opcode is Opcode.PONG
+            send_frame(frame)
+
+        ws.protocol.send_frame = counted  # type: ignore[method-assign]
+        while pongs[i] < 3:  # three pings answered: still connected
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ws.recv(), 0.1)
+        await ws.close()
+
+    await asyncio.wait_for(asyncio.gather(*(watch(i) for i in range(30))), 20)
+    assert min(pongs) >= 3
 
 
 async def test_a_peer_that_never_answers_pings_is_closed(started) -> None:  # type: ignore[no-untyped-def]
