@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from http import HTTPStatus
+from typing import Any
 
 from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
@@ -54,6 +56,18 @@ def plain_response(status: HTTPStatus, text: str, headers: dict[str, str]) -> by
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
+class _Deque(list[Any]):
+    """What websockets asks of a deque, in a list: ~600 bytes less when empty."""
+
+    __slots__ = ()
+
+    def popleft(self) -> Any:
+        return self.pop(0)
+
+    def extendleft(self, items: Iterable[Any]) -> None:
+        self[:0] = reversed(list(items))
+
+
 class Connection(ServerConnection):
     """One connection on the broadcaster's port (``serve(create_connection=budgeted(…))``)."""
 
@@ -67,6 +81,13 @@ class Connection(ServerConnection):
     is_feed = False  # a subscriber's session has started
     _heard = 0.0  # when the peer last sent anything (loop time)
     _pinged: asyncio.TimerHandle | None = None  # the check of the last ping's answer
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Every attribute set here, first and always in this order: the instances then
+        # share one table of attribute names (an attribute added later costs ~1.6 KB).
+        self._head, self._received, self._bucket = b"", 0, None
+        self.is_feed, self._heard, self._pinged = False, 0.0, None
+        super().__init__(*args, **kwargs)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -93,6 +114,10 @@ class Connection(ServerConnection):
         for message in (self.request, self.response):  # in place: websockets' parser
             if message is not None:  # holds the request for the connection's life
                 message.headers = _NO_HEADERS
+        # websockets' two deques, almost always empty here, cost ~600 bytes each
+        self.drain_waiters = _Deque(self.drain_waiters)  # type: ignore[assignment]
+        frames = self.recv_messages.frames
+        frames.queue = _Deque(frames.queue)  # type: ignore[assignment]
 
     def data_received(self, data: bytes) -> None:
         self._heard = self.loop.time()
