@@ -103,7 +103,7 @@ async def test_a_subscriber_of_a_killed_node_resumes_on_another_with_exactly_wha
         missed = await events_until(again, acks[-1]["seq"])
         assert [e["seq"] for e in missed] == list(range(last + 1, acks[-1]["seq"] + 1))
         assert missed[-1]["state"]["home"]["score"] == 60
-        for ws in (publisher, again):
+        for ws in (publisher, feed, again):
             await ws.close()
 
 
