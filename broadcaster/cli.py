@@ -278,6 +278,7 @@ async def serve(config: Config, journal: JournalBackend, name: str) -> int:
     loop.set_exception_handler(_quiet_accept_errors)
     broadcaster = Broadcaster(Hub(journal), config)
     await broadcaster.start()
+    broadcaster.heap.start()  # a process of its own: full collections without long pauses
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
@@ -298,6 +299,7 @@ async def serve(config: Config, journal: JournalBackend, name: str) -> int:
         return EXIT_FAULT
     log.info("signal received: shutting down")
     await broadcaster.stop()
+    broadcaster.heap.stop()
     return 0
 
 

@@ -31,6 +31,7 @@ from websockets.datastructures import Headers
 from websockets.protocol import State
 
 from broadcaster.admission import Admission
+from broadcaster.heap import Heap
 from broadcaster.keepalive import Keepalive
 from broadcaster.limits import TokenBucket
 from broadcaster.protocol import CLOSE_POLICY, CLOSE_TOO_SLOW
@@ -78,6 +79,7 @@ class Connection(ServerConnection):
     inbound = 0  # bytes/s a /feed peer may send, pings included (0: no limit)
     _bucket: TokenBucket | None = None
     keepalives: Keepalive | None = None  # the server's one keepalive
+    heap: Heap | None = None  # counts connections for the garbage collector's policy
     is_feed = False  # a subscriber's session has started
     _heard = 0.0  # when the peer last sent anything (loop time)
     _pinged: asyncio.TimerHandle | None = None  # the check of the last ping's answer
@@ -91,6 +93,8 @@ class Connection(ServerConnection):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
+        if self.heap is not None:
+            self.heap.opened()
         if self.admission is None:
             return
         keep, evict = self.admission.opened(self, self.loop.time())
@@ -104,6 +108,8 @@ class Connection(ServerConnection):
             self.admission.closed(self)
         if self.keepalives is not None:
             self.keepalives.discard(self)
+        if self.heap is not None:
+            self.heap.closed_one()
         if self._pinged is not None:
             self._pinged.cancel()
         super().connection_lost(exc)
@@ -197,9 +203,14 @@ class Connection(ServerConnection):
 
 
 def connection_class(
-    budget: int, admission: Admission, inbound: int = 0, keepalives: Keepalive | None = None
+    budget: int,
+    admission: Admission,
+    inbound: int = 0,
+    keepalives: Keepalive | None = None,
+    heap: Heap | None = None,
 ) -> type[Connection]:
-    """The connection class of one server: its budget, admission, inbound rate, keepalive."""
+    """The connection class of one server: its budget, admission, inbound rate, keepalive
+    and heap policy."""
     attrs = {"budget": budget, "admission": admission, "inbound": inbound,
-             "keepalives": keepalives}  # fmt: skip
+             "keepalives": keepalives, "heap": heap}  # fmt: skip
     return type("Connection", (Connection,), attrs)

@@ -38,6 +38,7 @@ from broadcaster.connection import ALLOWED_METHODS, Connection, connection_class
 from broadcaster.core import Accepted
 from broadcaster.errors import EventRefused, JournalError, MessageError
 from broadcaster.fanout import Fanout, Subscriber
+from broadcaster.heap import Heap
 from broadcaster.hub import Hub
 from broadcaster.keepalive import Keepalive
 from broadcaster.limits import BadMessages, TokenBucket
@@ -99,6 +100,7 @@ class Broadcaster:
         self._ids = count(1)
         hub.listeners.append(self._on_commit)
         self._keepalives = Keepalive(self.limits.ping_interval)
+        self.heap = Heap()  # ``serve`` starts its policy; an embedded server leaves it off
         self.metrics.seq.set_function(lambda: self.hub.committed_seq)
         self.metrics.subscribers.set_function(lambda: len(self._subscribers))
         self.metrics.publishers.set_function(lambda: len(self._publishers))
@@ -115,7 +117,11 @@ class Broadcaster:
             process_request=self._process_request,
             select_subprotocol=self._select_subprotocol,
             create_connection=connection_class(
-                self.limits.max_buffer, self.admission, self.limits.feed_inbound, self._keepalives
+                self.limits.max_buffer,
+                self.admission,
+                self.limits.feed_inbound,
+                self._keepalives,
+                self.heap,
             ),
             max_size=self.limits.max_frame,
             ping_interval=self.limits.ping_interval,
