@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QToolBut
 
 from broadcaster.present import Board
 from broadcaster.protocol import GameState
-from desktop.models.games import Role
+from desktop.models.games import CardView, Role
 from desktop.ui.bases import BasesDiamond
 from desktop.ui.fader import Fader
 from desktop.ui.theme import Accents, style
@@ -89,6 +89,7 @@ class GameCard(QFrame):
         self._score_w = self._score_h = self._figures = 0  # score labels' size; "888"'s width
         self._refit = False  # what the card shows changed its layout
         self._favourite = False
+        self._names_shown: tuple[str, str, int] | None = None  # names elided to a width
         self._accents = accents
         self._fader = fader
         self._build()
@@ -152,6 +153,7 @@ class GameCard(QFrame):
         big = QFont(self.scores["home"].font())
         big.setPixelSize(SCORE_PX)
         big.setBold(True)
+        self._names_shown = None  # the names are elided again in the new font
         self._figures = QFontMetrics(big).horizontalAdvance("888") + 4
         self._score_h = QFontMetrics(big).height()
         self._score_w = max(self._score_w, self._figures)
@@ -183,18 +185,17 @@ class GameCard(QFrame):
     # ------------------------------------------------------------------ showing a row
 
     def show_row(self, index: Index) -> None:
-        """Take everything shown from the model row ``index``.
+        """Take everything shown from the model row ``index``."""
+        self.show_view(index.data(Role.CARD))
 
-        Only what changed is touched: a clock tick costs two texts, not twelve.
-        """
-        state: GameState = index.data(Role.STATE)
+    def show_view(self, view: CardView) -> None:
+        """Show one row's ``CardView``; only what changed is touched: a clock tick costs
+        two texts, not twelve."""
+        state, favourite, board = view.state, view.favourite, view.board
         old, self._state = self._state, state
-        favourite = bool(index.data(Role.FAVOURITE))
         changed = old is not state or favourite != self._favourite
-        if changed:
-            hidden = bool(index.data(Role.HIDDEN))  # no "+3" badge while scores are hidden
-            self._show_state(state, None if hidden else old, index.data(Role.STATUS), favourite)
-        board: Board = index.data(Role.BOARD)
+        if changed:  # (no "+3" badge while scores are hidden)
+            self._show_state(state, None if view.hidden else old, view.status, favourite)
         phase = self._stale or " · ".join(t for t in (board.line, self._quiet) if t)
         if changed or phase != self.phase.toolTip():
             self._show_board(board, state)
@@ -203,9 +204,8 @@ class GameCard(QFrame):
             )
             self.phase.setToolTip(phase)
             self.phase.setAccessibleName(phase)
-            name = index.data(Qt.ItemDataRole.AccessibleTextRole)
             extra = self._stale or self._quiet
-            self.setAccessibleName(f"{name}, {extra}" if extra else name)
+            self.setAccessibleName(f"{view.text}, {extra}" if extra else view.text)
 
     def _style_score(self, score: QLabel) -> None:
         """A score in big figures; words ("yet to bat") smaller and muted."""
@@ -246,10 +246,13 @@ class GameCard(QFrame):
         if self._refit:  # the card's height and the names' widths follow what it shows
             self._refit = False
             self._fix_sizes()
-        for side, team in (("home", state.home), ("away", state.away)):
-            name, full = self.names[side], team.name
-            name.setText(name.fontMetrics().elidedText(full, ELIDE, name.width()))
-            name.setToolTip(full if name.text() != full else "")
+        names = (state.home.name, state.away.name, self.names["home"].width())
+        if names != self._names_shown:  # elided to the width: only when either changed
+            self._names_shown = names
+            for side, team in (("home", state.home), ("away", state.away)):
+                name, full = self.names[side], team.name
+                name.setText(name.fontMetrics().elidedText(full, ELIDE, name.width()))
+                name.setToolTip(full if name.text() != full else "")
 
     def _fix_name_widths(self) -> None:
         """Names get what the numbers, the dot and the bases leave; longer ones are elided."""
@@ -290,10 +293,12 @@ class GameCard(QFrame):
             live = self._accents["live"] if status == "live" else self._accents["muted"]
             style(self.status, px=11, bold=True, color=live)
             self.update()
-        self._favourite = favourite
-        self.star.setText("★" if favourite else "☆")
-        self.star.setToolTip("Remove from favourites (F)" if favourite else "Add to favourites (F)")
-        self.star.setAccessibleName("favourite" if favourite else "not a favourite")
+        if favourite != self._favourite or old is None:
+            self._favourite = favourite
+            self.star.setText("★" if favourite else "☆")
+            tip = "Remove from favourites (F)" if favourite else "Add to favourites (F)"
+            self.star.setToolTip(tip)
+            self.star.setAccessibleName("favourite" if favourite else "not a favourite")
         for side in ("home", "away"):
             team = state.home if side == "home" else state.away
             self.names[side].setAccessibleName(team.name)
@@ -310,6 +315,7 @@ class GameCard(QFrame):
         badge.setAccessibleName(f"{self.names[side].text()} scored {delta}")
         self._flashed.add(side)
         self._fader.start(self)  # (screen readers hear of it from desktop.ui.announce)
+        self.update(self._bar(side))  # (a glow already at full is not repainted)
 
     @property
     def flashing(self) -> bool:
@@ -347,7 +353,8 @@ class GameCard(QFrame):
         backdrop = self._accents.pixmaps.get(key)
         if backdrop is None:  # a few dozen kinds at most: blitting beats antialiased paths
             backdrop = self._accents.pixmaps[key] = self._draw_backdrop()
-        painter.drawPixmap(0, 0, backdrop)
+        area = event.rect()  # a score label's change repaints its patch, not the card
+        painter.drawPixmap(area, backdrop, _scaled(area, backdrop.devicePixelRatio()))
         if self._flash > 0:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self.palette().windowText())
@@ -419,3 +426,15 @@ def _label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
     return label
+
+
+def _scaled(rect: QRect, ratio: float) -> QRect:
+    """``rect`` in a pixmap's device pixels."""
+    if ratio == 1:
+        return rect
+    return QRect(
+        int(rect.x() * ratio),
+        int(rect.y() * ratio),
+        int(rect.width() * ratio),
+        int(rect.height() * ratio),
+    )

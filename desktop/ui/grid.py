@@ -15,11 +15,13 @@ widen to share the width there is, and narrow to fit a narrow window.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from desktop.models.games import Role
+from desktop.models.games import CardView, Role
 from desktop.ui.card import CARD_WIDTH, GameCard
 from desktop.ui.fader import Fader
 from desktop.ui.theme import Accents, style
@@ -27,6 +29,7 @@ from desktop.ui.theme import Accents, style
 SPACING = 10
 MIN_CARD, MAX_CARD = 240, 440
 FAVOURITES = "★ Favourites"
+BUDGET = 0.004  # seconds of card updates per loop turn; a burst's rest waits a turn
 
 
 class GameGrid(QScrollArea):
@@ -74,6 +77,12 @@ class GameGrid(QScrollArea):
         self._relayout.setSingleShot(True)
         self._relayout.setInterval(0)
         self._relayout.timeout.connect(self._on_relayout)
+        self._dirty: dict[int, None] = {}  # rows whose cards are yet to show a change
+        self._turn: float | None = None  # when this loop turn's card updates began
+        self._next_turn = QTimer(self)
+        self._next_turn.setSingleShot(True)
+        self._next_turn.setInterval(0)
+        self._next_turn.timeout.connect(self._on_next_turn)
         model.dataChanged.connect(self._on_data_changed)
         for signal in (
             model.rowsInserted,
@@ -121,20 +130,44 @@ class GameGrid(QScrollArea):
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         if self._relayout.isActive():
             return  # the coming re-layout refreshes every card anyway
-        for row in range(top_left.row(), bottom_right.row() + 1):
-            index = self._model.index(row, 0)
-            card = self.cards.get(index.data(Role.GAME_ID))
-            if card is None or self._group(index) != self._group_at(card.game_id):
+        self._dirty.update(dict.fromkeys(range(top_left.row(), bottom_right.row() + 1)))
+        self._show_dirty()
+
+    def _show_dirty(self) -> None:
+        """Show changed rows on their cards, for at most ``BUDGET`` of each loop turn.
+
+        What is left waits for the next turn (and paint) without blocking it; a row
+        changed again meanwhile is shown once, at its newest. The models are always
+        whole: this only paces the cards.
+        """
+        now = time.perf_counter()
+        if self._turn is None:
+            self._turn = now
+            self._next_turn.start()
+        while self._dirty and now - self._turn < BUDGET and not self._relayout.isActive():
+            row = next(iter(self._dirty))
+            del self._dirty[row]
+            view: CardView | None = self._model.index(row, 0).data(Role.CARD)  # one read
+            card = None if view is None else self.cards.get(view.state.game_id)
+            if view is not None and (
+                card is None or self._group_of(view) != card.property("group")
+            ):
                 self._relayout.start()
-            if card is not None:
-                card.show_row(index)  # in place, even while a re-layout waits
+            if card is not None and view is not None:
+                card.show_view(view)  # in place, even while a re-layout waits
+            now = time.perf_counter()
+
+    def _on_next_turn(self) -> None:
+        self._turn = None
+        if self._dirty:
+            self._show_dirty()
+
+    @staticmethod
+    def _group_of(view: CardView) -> str:
+        return FAVOURITES if view.favourite else view.league
 
     def _group(self, index: QModelIndex) -> str:
         return FAVOURITES if index.data(Role.FAVOURITE) else index.data(Role.LEAGUE)
-
-    def _group_at(self, game_id: str) -> str | None:
-        card = self.cards.get(game_id)
-        return None if card is None else card.property("group")
 
     def _on_relayout(self) -> None:
         """Place every card of the model, in order, in its group's section.
@@ -146,6 +179,7 @@ class GameGrid(QScrollArea):
             self._deferred = True  # the card under the pointer stays put (see leaveEvent)
             return
         self._deferred = self._forced = False
+        self._dirty.clear()  # every card shows its row below
         layout = self._layout
         for grid in (layout, *(inner for _, inner in self._sections.values())):
             while grid.count():
