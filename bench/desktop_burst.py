@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +50,22 @@ def game_ids(games: int) -> list[str]:
 
 
 async def publisher(url: str, ids: list[str], rate: float, seconds: float) -> dict[str, Any]:
-    """Create ``ids``, say ready, wait for "go" on stdin, then offer ``rate`` scores/s."""
-    from tests.helpers.ws import basketball_game, open_publisher, pub, publish, recv, send
+    """Create ``ids`` (soccer if the id says so, else basketball), say ready, wait for "go"
+    on stdin, then offer ``rate`` home scores/s round-robin for ``seconds``."""
+    from tests.helpers.ws import (
+        basketball_game,
+        open_publisher,
+        pub,
+        publish,
+        recv,
+        send,
+        soccer_game,
+    )
 
     ws = await open_publisher(f"{url}/publish", TOKEN)
     for game_id in ids:  # (ids of our own: publish ids are unique across publishers)
-        for kind, data in (("game.create", basketball_game(game_id)), ("game.start", {})):
+        game = soccer_game(game_id) if "soccer" in game_id else basketball_game(game_id)
+        for kind, data in (("game.create", game), ("game.start", {})):
             reply = await publish(ws, game_id, kind, data, id=f"{game_id}-{kind}")
             assert reply["type"] == "ack", reply
         await publish(ws, game_id, "period.start", {}, id=f"{game_id}-period")
@@ -133,36 +144,43 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / 100  # clock ticks (USER_HZ = 100)
 
 
-def run_load(url: str, args: argparse.Namespace, cards_ready: Any) -> dict[str, Any]:
-    """Baseline and publishers, each a process; the burst starts once every card exists."""
-    me = [sys.executable, __file__, "--rate", str(args.rate / args.publishers)]
-    me += ["--seconds", str(args.seconds)]
-    total = int(args.rate / args.publishers * args.seconds) * args.publishers
-    watcher = subprocess.Popen(
-        [*me, "--baseline", url, "--total", str(total)], stdout=subprocess.PIPE, text=True
-    )
-    assert watcher.stdout is not None
-    assert watcher.stdout.readline().strip() == "subscribed"
-    ids = game_ids(args.games)
-    pubs = []
-    for k in range(args.publishers):
-        share = ",".join(ids[k :: args.publishers])
-        pubs.append(
-            subprocess.Popen(
-                [*me, "--publisher", url, "--ids", share],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
+def publish_burst(
+    url: str, ids: list[str], publishers: int, rate: float, seconds: float, ready: Any
+) -> list[dict[str, Any]]:
+    """``publishers`` processes share ``ids`` and offer ``rate`` events/s in all once
+    every game is created and ``ready()`` returns; blocks until they end."""
+    me = [sys.executable, __file__, "--rate", str(rate / publishers), "--seconds", str(seconds)]
+    pubs = [
+        subprocess.Popen(
+            [*me, "--publisher", url, "--ids", ",".join(ids[k::publishers])],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
+        for k in range(publishers)
+    ]
     for p in pubs:
         assert p.stdout is not None and p.stdout.readline().strip() == "ready"
-    cards_ready()  # blocks until the app shows every game
+    ready()
     for p in pubs:
         assert p.stdin is not None
         p.stdin.write("go\n")
         p.stdin.flush()
-    results = [json.loads(p.communicate(timeout=args.seconds + FEED_WAIT)[0]) for p in pubs]
+    return [json.loads(p.communicate(timeout=seconds + FEED_WAIT)[0]) for p in pubs]
+
+
+def run_load(url: str, args: argparse.Namespace, cards_ready: Any) -> dict[str, Any]:
+    """Baseline and publishers, each a process; the burst starts once every card exists."""
+    total = int(args.rate / args.publishers * args.seconds) * args.publishers
+    watcher = subprocess.Popen(
+        [sys.executable, __file__, "--baseline", url, "--total", str(total)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert watcher.stdout is not None
+    assert watcher.stdout.readline().strip() == "subscribed"
+    ids = game_ids(args.games)
+    results = publish_burst(url, ids, args.publishers, args.rate, args.seconds, cards_ready)
     out, _ = watcher.communicate(timeout=FEED_WAIT)
     sent: dict[str, float] = {}
     for r in results:
@@ -380,17 +398,22 @@ def main() -> int:
         ids = args.ids.split(",")
         print(json.dumps(asyncio.run(publisher(args.publisher, ids, args.rate, args.seconds))))
         return 0
-    limit = str(args.rate * 2)  # the broadcaster's abuse limits are not what is measured
+    report(args, with_broadcaster(args.rate, lambda server: run_app(server, args)))
+    return 0
+
+
+def with_broadcaster(rate: float, body: Callable[[BroadcasterProcess], Any]) -> Any:
+    """``body(server)`` with a real broadcaster whose publish limits are above ``rate``
+    (its abuse limits are not what is measured)."""
+    limit = str(rate * 2)
     with tempfile.TemporaryDirectory() as tmp:
         server = BroadcasterProcess(
             Path(tmp) / "bench.sqlite3", extra=["--publish-rate", limit, "--token-rate", limit]
         ).start()
         try:
-            result = run_app(server, args)
+            return body(server)
         finally:
             server.stop()
-    report(args, result)
-    return 0
 
 
 if __name__ == "__main__":

@@ -110,6 +110,11 @@ class GameGrid(QScrollArea):
         for card in self.cards.values():
             card.restyle()
 
+    @property
+    def pending(self) -> int:
+        """Changed rows whose cards are yet to show them (a burst's rest, next turn)."""
+        return len(self._dirty)
+
     def set_empty_text(self, text: str) -> None:
         self.empty.setText(text)
 
