@@ -225,6 +225,7 @@ def run_app(server: BroadcasterProcess, args: argparse.Namespace) -> dict[str, A
 
     spy = PaintSpy()  # on each home score label only: an app-wide filter would cost the app
     lateness: list[float] = []
+    ticks: list[float] = []  # the wall clock of each probe tick
     all_cards = threading.Event()
     final: dict[str, int] = {}  # the broadcaster's last word, once the burst is over
     caught_up: set[str] = set()
@@ -253,7 +254,7 @@ def run_app(server: BroadcasterProcess, args: argparse.Namespace) -> dict[str, A
         client.start(server.url)
         window.show()
         await connected.wait()
-        timer = loop_probe(lateness)
+        timer = loop_probe(lateness, when=ticks)
 
         loop = asyncio.get_running_loop()
 
@@ -296,6 +297,7 @@ def run_app(server: BroadcasterProcess, args: argparse.Namespace) -> dict[str, A
             result = runner.run(main())
     result["painted"] = painted
     result["lateness"] = lateness
+    result["ticks"] = ticks
     return result
 
 
@@ -363,6 +365,10 @@ def report(args: argparse.Namespace, result: dict[str, Any]) -> None:
     print(f"ratio app/baseline loop lateness: p99 {ui['p99'] / max(bl['p99'], 0.1):.2f}x")
     print(f"lost (games not ending on the broadcaster's final score): {lost(result)}")
     print(f"baseline lost events: {len(sent) - b['n']}")
+    start = min(sent.values())
+    worst = sorted(zip(result["lateness"], result["ticks"], strict=True), reverse=True)[:5]
+    stalls = ", ".join(f"{late * 1000:.0f} ms at {t - start:+.1f} s" for late, t in worst)
+    print(f"worst UI loop stalls (time from the first publish): {stalls}")
     for i, p in enumerate(result["publishers"]):
         refused = f", refused {len(p['refused'])}" if p["refused"] else ""
         print(

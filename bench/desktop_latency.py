@@ -183,16 +183,22 @@ def run_app(url: str, args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def loop_probe(lateness: list[float], interval: float = 0.010) -> Any:
-    """A precise Qt timer (not started) that notes how late each of its ticks comes."""
+def loop_probe(
+    lateness: list[float], interval: float = 0.010, when: list[float] | None = None
+) -> Any:
+    """A precise Qt timer (not started) that notes how late each of its ticks comes
+    (and, given ``when``, the wall clock of each tick)."""
     from PySide6.QtCore import Qt, QTimer
 
-    last = [time.perf_counter()]
+    last: list[float] = []  # the previous tick (none before the first: it only starts)
 
     def on_timer() -> None:
         now = time.perf_counter()
-        lateness.append(max(0.0, now - last[0] - interval))
-        last[0] = now
+        if last:
+            lateness.append(max(0.0, now - last[0] - interval))
+            if when is not None:
+                when.append(time.time())
+        last[:] = [now]
 
     timer = QTimer()
     timer.setTimerType(Qt.TimerType.PreciseTimer)
