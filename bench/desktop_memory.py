@@ -147,7 +147,7 @@ def run(server: BroadcasterProcess, args: argparse.Namespace) -> dict[str, Any]:
         await settle(2.0)
         out["rss"]["detail windows closed"] = rss_mb()
         if args.minutes > 0:
-            out["growth"] = await growth(window, client, args.minutes * 60, start_demo)
+            out["growth"] = await growth(window, client, args, start_demo)
         await client.stop()
         window.close()
 
@@ -156,15 +156,24 @@ def run(server: BroadcasterProcess, args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-async def growth(window: Any, client: Any, seconds: float, start_demo: Any) -> dict[str, Any]:
-    """The real demo for ``seconds``, poking the UI now and then; RSS samples."""
+async def growth(
+    window: Any, client: Any, args: argparse.Namespace, start_demo: Any
+) -> dict[str, Any]:
+    """The real demo for ``args.minutes``, poking the UI now and then; RSS samples (and
+    with ``--trace``, what Python allocated after the warm-up and still holds at the end)."""
+    import tracemalloc
+
     demo = await start_demo(window)
     client.start(demo.url)
     samples: list[tuple[float, float]] = []
     start = last_poke = time.monotonic()
     n = 0
+    warm = None
     try:
-        while (now := time.monotonic()) - start < seconds:
+        while (now := time.monotonic()) - start < args.minutes * 60:
+            if warm is None and args.trace and now - start >= args.warmup * 60:
+                gc.collect()
+                warm = tracemalloc.take_snapshot()
             if now - last_poke >= POKE:
                 last_poke, n = now, n + 1
                 games = window.games.games()
@@ -178,6 +187,11 @@ async def growth(window: Any, client: Any, seconds: float, start_demo: Any) -> d
             await asyncio.sleep(SAMPLE)
     finally:
         await demo.stop()
+    if warm is not None:
+        gc.collect()
+        print("\ntracemalloc, grown since the warm-up:", file=sys.stderr)
+        for stat in tracemalloc.take_snapshot().compare_to(warm, "lineno")[:12]:
+            print(f"  {stat}", file=sys.stderr)
     return {"samples": samples}
 
 
