@@ -184,7 +184,10 @@ async def growth(
                 window.show_ticker(n % 2 == 1)
             gc.collect()
             samples.append((now - start, rss_mb()))
+            if args.verbose:
+                print(f"{now - start:6.0f} s {rss_mb():6.1f} MB {held_by(window)}", file=sys.stderr)
             await asyncio.sleep(SAMPLE)
+        held = held_by(window)
     finally:
         await demo.stop()
     if warm is not None:
@@ -192,7 +195,17 @@ async def growth(
         print("\ntracemalloc, grown since the warm-up:", file=sys.stderr)
         for stat in tracemalloc.take_snapshot().compare_to(warm, "lineno")[:12]:
             print(f"  {stat}", file=sys.stderr)
-    return {"samples": samples}
+    return {"samples": samples, "held": held}
+
+
+def held_by(window: Any) -> str:
+    """What the app holds that Python's allocator does not see: widgets, cached pixmaps."""
+    from PySide6.QtWidgets import QApplication
+
+    pixmaps = window.accents.pixmaps.values()
+    size = sum(p.width() * p.height() * p.depth() // 8 for p in pixmaps) / 2**20
+    widgets = len(QApplication.allWidgets())
+    return f"{widgets} widgets, {len(pixmaps)} cached card backdrops ({size:.1f} MB)"
 
 
 def main() -> int:
@@ -204,6 +217,7 @@ def main() -> int:
     p.add_argument("--rate", type=float, default=2000.0, help="plays/s while loading")
     p.add_argument("--details", type=int, default=10, help="detail windows to open")
     p.add_argument("--minutes", type=float, default=10.0, help="the growth run (0: none)")
+    p.add_argument("--verbose", action="store_true", help="each growth sample as it is taken")
     p.add_argument("--trace", action="store_true", help="tracemalloc's top lines (slow)")
     p.add_argument("--warmup", type=float, default=2.0, help="minutes left out of the slope")
     args = p.parse_args()
@@ -226,6 +240,7 @@ def main() -> int:
             f"first {mbs[0]:.0f} MB, last {mbs[-1]:.0f} MB, max {max(mbs):.0f} MB; "
             f"slope after {args.warmup:g} min: {slope_per_hour(warm):+.1f} MB/hour"
         )
+        print(f"held at the end: {out['growth']['held']}")
     return 0
 
 

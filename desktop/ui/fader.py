@@ -43,6 +43,10 @@ class Fader(QObject):
         if not self._timer.isActive():
             self._timer.start()
 
+    def forget(self, widget: Fading) -> None:
+        """Stop fading ``widget`` (it is going away)."""
+        self._started.pop(widget, None)
+
     def fading(self, widget: Fading) -> bool:
         return widget in self._started
 

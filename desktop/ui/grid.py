@@ -17,7 +17,16 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractProxyModel,
+    QEvent,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -216,9 +225,23 @@ class GameGrid(QScrollArea):
             section.show()
             col += span
         self._order = [g for ids in groups.values() for g in ids]
+        self._forget_gone()
         if not self._order:
             layout.addWidget(self.empty, 0, 0, 1, columns)
             self.empty.show()
+
+    def _forget_gone(self) -> None:
+        """Delete the cards of games the model no longer has (a new epoch, games that
+        ended long ago): kept, they would pile up over days. Filtered-out ones stay."""
+        source = self._model
+        if isinstance(source, QAbstractProxyModel):
+            source = source.sourceModel()
+        games = {source.index(i, 0).data(Role.GAME_ID) for i in range(source.rowCount())}
+        for game_id in [g for g in self.cards if g not in games]:
+            card = self.cards.pop(game_id)
+            self._fader.forget(card)
+            card.hide()
+            card.deleteLater()
 
     def _card(self, game_id: str) -> GameCard:
         card = self.cards.get(game_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -82,6 +83,7 @@ def test_filters_and_search_hide_cards(window: MainWindow, qtbot: Any) -> None:
     assert not window.grid.cards["nba3"].isVisible()
     qtbot.keyClicks(window.search, "croatia")
     qtbot.waitUntil(lambda: window.grid.visible_games() == ["wc1"])
+    assert set(window.grid.cards) == {"nba1", "nba2", "nba3", "wc1"}  # hidden, not dropped
     window.search.clear()
     window.live_only.setChecked(False)
     window.sport.setCurrentIndex(window.sport.findData("soccer"))
@@ -128,3 +130,15 @@ def test_cards_share_the_width_and_a_narrow_window_has_no_sideways_scroll(
     qtbot.waitUntil(fits)  # no sideways scrolling to blank space
     assert grid.horizontalScrollBar().maximum() == 0
     assert card.phase.width() <= card.width()
+
+
+def test_a_new_journal_without_some_games_lets_their_cards_go(
+    window: MainWindow, qtbot: Any
+) -> None:
+    old = window.grid.cards["nba3"]
+    window.games.reset([GAMES[0], state("nba9", 1, 2)], epoch_changed=True)
+    qtbot.waitUntil(lambda: window.grid.visible_games() == ["nba1", "nba9"])
+    assert set(window.grid.cards) == {"nba1", "nba9"}  # the rest do not pile up
+    qtbot.waitUntil(lambda: not shiboken6.isValid(old))  # deleted, not only hidden
+    card = window.grid.cards["nba9"]
+    assert card.accessibleName().startswith("Boston Celtics 1, Los Angeles Lakers 2")
