@@ -46,6 +46,7 @@ MARGIN = 10
 SPACING = 8
 SHORT_WIDTH = 34
 SCORE_PX = 22
+BACKDROPS = 96  # card backdrops kept drawn (about 150 KB each)
 ELIDE = Qt.TextElideMode.ElideRight
 _STATUS = {
     "live": "● LIVE",
@@ -351,8 +352,11 @@ class GameCard(QFrame):
         painter = QPainter(self)
         key = (self.width(), self.height(), self.property("status"), self.hasFocus(), self._flash)
         backdrop = self._accents.pixmaps.get(key)
-        if backdrop is None:  # a few dozen kinds at most: blitting beats antialiased paths
-            backdrop = self._accents.pixmaps[key] = self._draw_backdrop()
+        if backdrop is None:  # a few dozen kinds: blitting beats antialiased paths
+            cache = self._accents.pixmaps
+            if len(cache) >= BACKDROPS:  # sizes come and go with what cards show: bounded
+                del cache[next(iter(cache))]
+            backdrop = cache[key] = self._draw_backdrop()
         area = event.rect()  # a score label's change repaints its patch, not the card
         painter.drawPixmap(area, backdrop, _scaled(area, backdrop.devicePixelRatio()))
         if self._flash > 0:
