@@ -147,34 +147,36 @@ class GameGrid(QScrollArea):
         self._dirty.update(dict.fromkeys(range(top_left.row(), bottom_right.row() + 1)))
         self._show_dirty()
 
-    def _show_dirty(self) -> None:
+    def _show_dirty(self, first: bool = False) -> None:
         """Show changed rows on their cards, for at most ``BUDGET`` of each loop turn.
 
         What is left waits for the next turn (and paint) without blocking it; a row
         changed again meanwhile is shown once, at its newest. The models are always
         whole: this only paces the cards.
         """
-        now = time.perf_counter()
         if self._turn is None:
-            self._turn = now
+            self._turn = time.perf_counter()
             self._next_turn.start()
-        while self._dirty and now - self._turn < BUDGET and not self._relayout.isActive():
+        while self._dirty and not self._relayout.isActive():
+            if time.perf_counter() - self._turn >= BUDGET and not first:
+                break
+            first = False  # a new turn shows one row at least, however slow: progress
             row = next(iter(self._dirty))
             del self._dirty[row]
             view: CardView | None = self._model.index(row, 0).data(Role.CARD)  # one read
-            card = None if view is None else self.cards.get(view.state.game_id)
-            if view is not None and (
-                card is None or self._group_of(view) != card.property("group")
-            ):
+            if view is None:
+                continue  # (a row gone: the re-layout it caused shows every card)
+            card = self.cards.get(view.state.game_id)
+            moved = card is None or self._group_of(view) != card.property("group")
+            if moved and not self._deferred:  # (deferred: it re-lays out when the pointer leaves)
                 self._relayout.start()
-            if card is not None and view is not None:
+            if card is not None:
                 card.show_view(view)  # in place, even while a re-layout waits
-            now = time.perf_counter()
 
     def _on_next_turn(self) -> None:
         self._turn = None
         if self._dirty:
-            self._show_dirty()
+            self._show_dirty(first=True)
 
     @staticmethod
     def _group_of(view: CardView) -> str:
@@ -191,6 +193,9 @@ class GameGrid(QScrollArea):
         """
         if self._order and not self._forced and self.viewport().underMouse():
             self._deferred = True  # the card under the pointer stays put (see leaveEvent)
+            rows = range(self._model.rowCount())  # … but rows moved: every card catches up
+            self._dirty = dict.fromkeys(rows)
+            self._show_dirty()
             return
         self._deferred = self._forced = False
         self._dirty.clear()  # every card shows its row below
