@@ -161,16 +161,7 @@ def run_app(url: str, args: argparse.Namespace) -> dict[str, Any]:
         if not args.no_window:
             window.show()
         await connected.wait()
-        last = [time.perf_counter()]
-
-        def on_timer() -> None:
-            now = time.perf_counter()
-            lateness.append(max(0.0, now - last[0] - 0.010))
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(10)
-        timer.timeout.connect(on_timer)
+        timer = loop_probe(lateness)
         timer.start()
         cpu, waited = time.process_time(), runqueue_wait()
         loop = asyncio.get_running_loop()
@@ -190,6 +181,30 @@ def run_app(url: str, args: argparse.Namespace) -> dict[str, Any]:
     result["painted"] = painted
     result["lateness"] = lateness
     return result
+
+
+def loop_probe(
+    lateness: list[float], interval: float = 0.010, when: list[float] | None = None
+) -> Any:
+    """A precise Qt timer (not started) that notes how late each of its ticks comes
+    (and, given ``when``, the wall clock of each tick)."""
+    from PySide6.QtCore import Qt, QTimer
+
+    last: list[float] = []  # the previous tick (none before the first: it only starts)
+
+    def on_timer() -> None:
+        now = time.perf_counter()
+        if last:
+            lateness.append(max(0.0, now - last[0] - interval))
+            if when is not None:
+                when.append(time.time())
+        last[:] = [now]
+
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(round(interval * 1000))
+    timer.timeout.connect(on_timer)
+    return timer
 
 
 # --------------------------------------------------------------------------- report

@@ -296,6 +296,8 @@ class FeedConnection:
             self.listener.on_changes(rest)
 
     def _set(self, **changes: object) -> None:
+        if all(getattr(self.status, k) == v for k, v in changes.items()):
+            return  # (each event of a burst says "connected" again: no copy for that)
         status = replace(self.status, **changes)  # type: ignore[arg-type]
         if status != self.status:
             self.status = status

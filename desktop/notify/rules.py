@@ -26,6 +26,7 @@ from broadcaster import present
 from broadcaster.protocol import Event, GameState
 from desktop.feed.state import Applied
 
+TOLD = 1000  # notices remembered for a correction to take back (the latest)
 KINDS = ("score", "period", "final", "red_card", "upset")
 KIND_NAMES = {
     "score": "Scores",
@@ -120,9 +121,16 @@ class Notifier:
             elif a.news and key not in self.told and key not in voided:
                 notice = self._notice(event, before, now)
                 if notice is not None:
-                    self.told[key] = notice
+                    self._tell(key, notice)
                     notices.append(notice)
         return notices
+
+    def _tell(self, key: tuple[str, int], notice: Notice) -> None:
+        """Remember a notice (a correction may take it back), the latest ``TOLD`` only:
+        an app left running for days must not keep every notice it ever showed."""
+        self.told[key] = notice
+        while len(self.told) > TOLD:
+            del self.told[next(iter(self.told))]
 
     def _notice(self, event: Event, before: GameState | None, now: float) -> Notice | None:
         kind = kind_of(event, before)

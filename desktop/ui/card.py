@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QFocusEvent,
     QFont,
     QFontMetrics,
@@ -27,15 +26,14 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
-    QPixmap,
     QRegion,
 )
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from broadcaster.present import Board
 from broadcaster.protocol import GameState
-from desktop.models.games import Role
+from desktop.models.games import CardView, Role
+from desktop.ui.backdrop import Look, paint_backdrop
 from desktop.ui.bases import BasesDiamond
 from desktop.ui.fader import Fader
 from desktop.ui.theme import Accents, style
@@ -89,6 +87,9 @@ class GameCard(QFrame):
         self._score_w = self._score_h = self._figures = 0  # score labels' size; "888"'s width
         self._refit = False  # what the card shows changed its layout
         self._favourite = False
+        self._names_shown: tuple[str, str, int] | None = None  # names elided to a width
+        self._teams: tuple[str, ...] = ()  # league and teams shown
+        self._extras: dict[str, tuple[str, str, str]] = {}  # side → (name, ball, tags) shown
         self._accents = accents
         self._fader = fader
         self._build()
@@ -152,6 +153,7 @@ class GameCard(QFrame):
         big = QFont(self.scores["home"].font())
         big.setPixelSize(SCORE_PX)
         big.setBold(True)
+        self._names_shown = None  # the names are elided again in the new font
         self._figures = QFontMetrics(big).horizontalAdvance("888") + 4
         self._score_h = QFontMetrics(big).height()
         self._score_w = max(self._score_w, self._figures)
@@ -183,18 +185,17 @@ class GameCard(QFrame):
     # ------------------------------------------------------------------ showing a row
 
     def show_row(self, index: Index) -> None:
-        """Take everything shown from the model row ``index``.
+        """Take everything shown from the model row ``index``."""
+        self.show_view(index.data(Role.CARD))
 
-        Only what changed is touched: a clock tick costs two texts, not twelve.
-        """
-        state: GameState = index.data(Role.STATE)
+    def show_view(self, view: CardView) -> None:
+        """Show one row's ``CardView``; only what changed is touched: a clock tick costs
+        two texts, not twelve."""
+        state, favourite, board = view.state, view.favourite, view.board
         old, self._state = self._state, state
-        favourite = bool(index.data(Role.FAVOURITE))
         changed = old is not state or favourite != self._favourite
-        if changed:
-            hidden = bool(index.data(Role.HIDDEN))  # no "+3" badge while scores are hidden
-            self._show_state(state, None if hidden else old, index.data(Role.STATUS), favourite)
-        board: Board = index.data(Role.BOARD)
+        if changed:  # (no "+3" badge while scores are hidden)
+            self._show_state(state, None if view.hidden else old, view.status, favourite)
         phase = self._stale or " · ".join(t for t in (board.line, self._quiet) if t)
         if changed or phase != self.phase.toolTip():
             self._show_board(board, state)
@@ -203,9 +204,8 @@ class GameCard(QFrame):
             )
             self.phase.setToolTip(phase)
             self.phase.setAccessibleName(phase)
-            name = index.data(Qt.ItemDataRole.AccessibleTextRole)
             extra = self._stale or self._quiet
-            self.setAccessibleName(f"{name}, {extra}" if extra else name)
+            self.setAccessibleName(f"{view.text}, {extra}" if extra else view.text)
 
     def _style_score(self, score: QLabel) -> None:
         """A score in big figures; words ("yet to bat") smaller and muted."""
@@ -228,16 +228,11 @@ class GameCard(QFrame):
             width = max(width, score.fontMetrics().horizontalAdvance(head) + 4)
             score.setText(head)
             score.setAccessibleName(f"{team.name} {head}" if shown else team.name)
-            has_ball = board.ball == side
-            self.dots[side].setText("●" if has_ball else "")
-            self.dots[side].setAccessibleName(f"{team.name} {board.ball_word}" if has_ball else "")
-            self.dots[side].setToolTip(board.ball_word if has_ball else "")
-            tags = ", ".join(board.tags.get(side, ()))
-            self.tags[side].setText(tags)
-            self.tags[side].setAccessibleName(f"{team.name}: {tags}" if tags else "")
-            if self.tags[side].isVisibleTo(self) != bool(tags):
-                self.tags[side].setVisible(bool(tags))
-                self._refit = True
+            ball = board.ball_word if board.ball == side else ""
+            extras = (team.name, ball, ", ".join(board.tags.get(side, ())))
+            if extras != self._extras.get(side):  # (the same most of the time: not touched)
+                self._extras[side] = extras
+                self._show_extras(side, *extras)
         had_bases = self.bases.isVisibleTo(self)
         self.bases.show_bases(board.bases, board.outs)
         if had_bases != self.bases.isVisibleTo(self) or max(width, self._figures) != self._score_w:
@@ -246,10 +241,24 @@ class GameCard(QFrame):
         if self._refit:  # the card's height and the names' widths follow what it shows
             self._refit = False
             self._fix_sizes()
-        for side, team in (("home", state.home), ("away", state.away)):
-            name, full = self.names[side], team.name
-            name.setText(name.fontMetrics().elidedText(full, ELIDE, name.width()))
-            name.setToolTip(full if name.text() != full else "")
+        names = (state.home.name, state.away.name, self.names["home"].width())
+        if names != self._names_shown:  # elided to the width: only when either changed
+            self._names_shown = names
+            for side, team in (("home", state.home), ("away", state.away)):
+                name, full = self.names[side], team.name
+                name.setText(name.fontMetrics().elidedText(full, ELIDE, name.width()))
+                name.setToolTip(full if name.text() != full else "")
+
+    def _show_extras(self, side: str, name: str, ball: str, tags: str) -> None:
+        """The dot beside the side with the ball (serving, batting) and the side's tags."""
+        self.dots[side].setText("●" if ball else "")
+        self.dots[side].setAccessibleName(f"{name} {ball}" if ball else "")
+        self.dots[side].setToolTip(ball)
+        self.tags[side].setText(tags)
+        self.tags[side].setAccessibleName(f"{name}: {tags}" if tags else "")
+        if self.tags[side].isVisibleTo(self) != bool(tags):
+            self.tags[side].setVisible(bool(tags))
+            self._refit = True
 
     def _fix_name_widths(self) -> None:
         """Names get what the numbers, the dot and the bases leave; longer ones are elided."""
@@ -290,19 +299,23 @@ class GameCard(QFrame):
             live = self._accents["live"] if status == "live" else self._accents["muted"]
             style(self.status, px=11, bold=True, color=live)
             self.update()
-        self._favourite = favourite
-        self.star.setText("★" if favourite else "☆")
-        self.star.setToolTip("Remove from favourites (F)" if favourite else "Add to favourites (F)")
-        self.star.setAccessibleName("favourite" if favourite else "not a favourite")
-        for side in ("home", "away"):
-            team = state.home if side == "home" else state.away
-            self.names[side].setAccessibleName(team.name)
-            self.names[side + "_short"].setText(team.short)
-            if old is not None:
-                delta = team.score - (old.home if side == "home" else old.away).score
-                if delta:
-                    self._start_flash(side, delta)
-        self.setToolTip(f"{state.league}: {state.home.name} v {state.away.name}")
+        if favourite != self._favourite or old is None:
+            self._favourite = favourite
+            self.star.setText("★" if favourite else "☆")
+            tip = "Remove from favourites (F)" if favourite else "Add to favourites (F)"
+            self.star.setToolTip(tip)
+            self.star.setAccessibleName("favourite" if favourite else "not a favourite")
+        teams = (state.league, state.home.name, state.home.short, state.away.name, state.away.short)
+        if teams != self._teams:
+            self._teams = teams
+            for side, team in (("home", state.home), ("away", state.away)):
+                self.names[side].setAccessibleName(team.name)
+                self.names[side + "_short"].setText(team.short)
+            self.setToolTip(f"{state.league}: {state.home.name} v {state.away.name}")
+        if old is not None:
+            for side, team, was in (("home", state.home, old.home), ("away", state.away, old.away)):
+                if team.score != was.score:
+                    self._start_flash(side, team.score - was.score)
 
     def _start_flash(self, side: str, delta: int) -> None:
         badge = self.badges[side]
@@ -310,6 +323,7 @@ class GameCard(QFrame):
         badge.setAccessibleName(f"{self.names[side].text()} scored {delta}")
         self._flashed.add(side)
         self._fader.start(self)  # (screen readers hear of it from desktop.ui.announce)
+        self.update(self._bar(side))  # (a glow already at full is not repainted)
 
     @property
     def flashing(self) -> bool:
@@ -343,44 +357,14 @@ class GameCard(QFrame):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
-        key = (self.width(), self.height(), self.property("status"), self.hasFocus(), self._flash)
-        backdrop = self._accents.pixmaps.get(key)
-        if backdrop is None:  # a few dozen kinds at most: blitting beats antialiased paths
-            backdrop = self._accents.pixmaps[key] = self._draw_backdrop()
-        painter.drawPixmap(0, 0, backdrop)
+        status = str(self.property("status") or "")
+        look = Look(self.width(), self.height(), status, self.hasFocus(), self._flash)
+        paint_backdrop(painter, event.rect(), look, self, self._accents)
         if self._flash > 0:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self.palette().windowText())
             for side in self._flashed:  # a bar under the changed score: not colour alone
                 painter.drawRect(self._bar(side))
-
-    def _draw_backdrop(self) -> QPixmap:
-        """The card's frame, status bar and glow, as this card should look now."""
-        ratio = self.devicePixelRatioF()
-        pixmap = QPixmap(int(self.width() * ratio), int(self.height() * ratio))
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette, status = self.palette(), self.property("status")
-        focus = self.hasFocus()
-        border = palette.highlight().color() if focus else palette.mid().color()
-        painter.setPen(QPen(border, 2 if focus else 1))
-        painter.setBrush(self._accents["final"] if status == "final" else palette.base().color())
-        painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 8, 8)
-        if self._flash > 0:  # a glowing edge that fades
-            color = QColor(self._accents["flash"])
-            color.setAlphaF(self._flash)
-            painter.setPen(QPen(color, 4))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(self.rect().adjusted(2, 2, -2, -2), 7, 7)
-        accent = {"live": "live", "break": "break"}.get(status or "")
-        if accent:  # the status is also in words; the bar only adds
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(self._accents[accent])
-            painter.drawRoundedRect(2, 2, 4, self.height() - 4, 2, 2)
-        painter.end()
-        return pixmap
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
         super().focusInEvent(event)

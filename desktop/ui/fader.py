@@ -34,10 +34,18 @@ class Fader(QObject):
         self._timer.timeout.connect(self._on_step)
 
     def start(self, widget: Fading) -> None:
+        """Flash ``widget`` from full again; one already at full is not repainted (under a
+        burst a card scores several times a second)."""
+        _, shown = self._started.get(widget, (0.0, 0.0))
         self._started[widget] = (time.monotonic(), 1.0)
-        widget.set_flash(1.0)
+        if shown != 1.0:
+            widget.set_flash(1.0)
         if not self._timer.isActive():
             self._timer.start()
+
+    def forget(self, widget: Fading) -> None:
+        """Stop fading ``widget`` (it is going away)."""
+        self._started.pop(widget, None)
 
     def fading(self, widget: Fading) -> bool:
         return widget in self._started

@@ -17,11 +17,22 @@ widen to share the width there is, and narrow to fit a narrow window.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
+import time
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractProxyModel,
+    QEvent,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from desktop.models.games import Role
+from desktop.models.games import CardView, Role
 from desktop.ui.card import CARD_WIDTH, GameCard
 from desktop.ui.fader import Fader
 from desktop.ui.theme import Accents, style
@@ -30,6 +41,7 @@ SPACING = 10
 HOLD_MS = 3000  # how long a re-layout waits for the pointer to leave, at most
 MIN_CARD, MAX_CARD = 240, 440
 FAVOURITES = "★ Favourites"
+BUDGET = 0.004  # seconds of card updates per loop turn; a burst's rest waits a turn
 
 
 class GameGrid(QScrollArea):
@@ -81,6 +93,12 @@ class GameGrid(QScrollArea):
         self.hold.setSingleShot(True)
         self.hold.setInterval(HOLD_MS)
         self.hold.timeout.connect(self._hold_over)
+        self._dirty: dict[int, None] = {}  # rows whose cards are yet to show a change
+        self._turn: float | None = None  # when this loop turn's card updates began
+        self._next_turn = QTimer(self)
+        self._next_turn.setSingleShot(True)
+        self._next_turn.setInterval(0)
+        self._next_turn.timeout.connect(self._on_next_turn)
         model.dataChanged.connect(self._on_data_changed)
         for signal in (
             model.rowsInserted,
@@ -108,6 +126,11 @@ class GameGrid(QScrollArea):
         for card in self.cards.values():
             card.restyle()
 
+    @property
+    def pending(self) -> int:
+        """Changed rows whose cards are yet to show them (a burst's rest, next turn)."""
+        return len(self._dirty)
+
     def set_empty_text(self, text: str) -> None:
         self.empty.setText(text)
 
@@ -128,20 +151,46 @@ class GameGrid(QScrollArea):
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         if self._relayout.isActive():
             return  # the coming re-layout refreshes every card anyway
-        for row in range(top_left.row(), bottom_right.row() + 1):
-            index = self._model.index(row, 0)
-            card = self.cards.get(index.data(Role.GAME_ID))
-            if card is None or self._group(index) != self._group_at(card.game_id):
+        self._dirty.update(dict.fromkeys(range(top_left.row(), bottom_right.row() + 1)))
+        self._show_dirty()
+
+    def _show_dirty(self, first: bool = False) -> None:
+        """Show changed rows on their cards, for at most ``BUDGET`` of each loop turn.
+
+        What is left waits for the next turn (and paint) without blocking it; a row
+        changed again meanwhile is shown once, at its newest. The models are always
+        whole: this only paces the cards.
+        """
+        if self._turn is None:
+            self._turn = time.perf_counter()
+            self._next_turn.start()
+        while self._dirty and not self._relayout.isActive():
+            if time.perf_counter() - self._turn >= BUDGET and not first:
+                break
+            first = False  # a new turn shows one row at least, however slow: progress
+            row = next(iter(self._dirty))
+            del self._dirty[row]
+            view: CardView | None = self._model.index(row, 0).data(Role.CARD)  # one read
+            if view is None:
+                continue  # (a row gone: the re-layout it caused shows every card)
+            card = self.cards.get(view.state.game_id)
+            moved = card is None or self._group_of(view) != card.property("group")
+            if moved and not self._deferred:  # (deferred: it re-lays out when the pointer leaves)
                 self._relayout.start()
             if card is not None:
-                card.show_row(index)  # in place, even while a re-layout waits
+                card.show_view(view)  # in place, even while a re-layout waits
+
+    def _on_next_turn(self) -> None:
+        self._turn = None
+        if self._dirty:
+            self._show_dirty(first=True)
+
+    @staticmethod
+    def _group_of(view: CardView) -> str:
+        return FAVOURITES if view.favourite else view.league
 
     def _group(self, index: QModelIndex) -> str:
         return FAVOURITES if index.data(Role.FAVOURITE) else index.data(Role.LEAGUE)
-
-    def _group_at(self, game_id: str) -> str | None:
-        card = self.cards.get(game_id)
-        return None if card is None else card.property("group")
 
     def _on_relayout(self) -> None:
         """Place every card of the model, in order, in its group's section.
@@ -153,9 +202,13 @@ class GameGrid(QScrollArea):
             self._deferred = True  # the card under the pointer stays put (see leaveEvent)
             if not self.hold.isActive():
                 self.hold.start()
+            rows = range(self._model.rowCount())  # … but rows moved: every card catches up
+            self._dirty = dict.fromkeys(rows)
+            self._show_dirty()
             return
         self.hold.stop()
         self._deferred = self._forced = False
+        self._dirty.clear()  # every card shows its row below
         layout = self._layout
         for grid in (layout, *(inner for _, inner in self._sections.values())):
             while grid.count():
@@ -187,9 +240,23 @@ class GameGrid(QScrollArea):
             section.show()
             col += span
         self._order = [g for ids in groups.values() for g in ids]
+        self._forget_gone()
         if not self._order:
             layout.addWidget(self.empty, 0, 0, 1, columns)
             self.empty.show()
+
+    def _forget_gone(self) -> None:
+        """Delete the cards of games the model no longer has (a new epoch, games that
+        ended long ago): kept, they would pile up over days. Filtered-out ones stay."""
+        source = self._model
+        if isinstance(source, QAbstractProxyModel):
+            source = source.sourceModel()
+        games = {source.index(i, 0).data(Role.GAME_ID) for i in range(source.rowCount())}
+        for game_id in [g for g in self.cards if g not in games]:
+            card = self.cards.pop(game_id)
+            self._fader.forget(card)
+            card.hide()
+            card.deleteLater()
 
     def _card(self, game_id: str) -> GameCard:
         card = self.cards.get(game_id)

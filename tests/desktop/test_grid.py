@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from broadcaster.protocol import Period
 from desktop.feed.client import FeedClient
 from desktop.settings import Settings
+from desktop.ui import grid
 from desktop.ui.card import GameCard
 from desktop.ui.main_window import MainWindow
-from tests.desktop.factories import state
+from tests.desktop.factories import event, state
 
 GAMES = [
     state("nba1", 10, 8),
@@ -82,6 +84,7 @@ def test_filters_and_search_hide_cards(window: MainWindow, qtbot: Any) -> None:
     assert not window.grid.cards["nba3"].isVisible()
     qtbot.keyClicks(window.search, "croatia")
     qtbot.waitUntil(lambda: window.grid.visible_games() == ["wc1"])
+    assert set(window.grid.cards) == {"nba1", "nba2", "nba3", "wc1"}  # hidden, not dropped
     window.search.clear()
     window.live_only.setChecked(False)
     window.sport.setCurrentIndex(window.sport.findData("soccer"))
@@ -144,3 +147,42 @@ def test_cards_share_the_width_and_a_narrow_window_has_no_sideways_scroll(
     qtbot.waitUntil(fits)  # no sideways scrolling to blank space
     assert grid.horizontalScrollBar().maximum() == 0
     assert card.phase.width() <= card.width()
+
+
+def test_a_new_journal_without_some_games_lets_their_cards_go(
+    window: MainWindow, qtbot: Any
+) -> None:
+    old = window.grid.cards["nba3"]
+    window.games.reset([GAMES[0], state("nba9", 1, 2)], epoch_changed=True)
+    qtbot.waitUntil(lambda: window.grid.visible_games() == ["nba1", "nba9"])
+    assert set(window.grid.cards) == {"nba1", "nba9"}  # the rest do not pile up
+    qtbot.waitUntil(lambda: not shiboken6.isValid(old))  # deleted, not only hidden
+    card = window.grid.cards["nba9"]
+    assert card.accessibleName().startswith("Boston Celtics 1, Los Angeles Lakers 2")
+
+
+def test_cards_still_catching_up_when_the_games_re_sort_under_the_pointer_end_right(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(grid, "BUDGET", 0.0)  # one card a loop turn: the rest wait their turn
+    qtbot.mouseMove(window.grid.cards["wc1"])
+    qtbot.waitUntil(window.grid.viewport().underMouse)
+    soccer = {"sport": "soccer", "league": "World Cup", "names": ("France", "Croatia")}
+    final = {"status": "final", "period": Period(4, "Q4", False)}
+    window.games.apply([event(1, "nba1", home=51, away=40), event(2, "wc1", home=3, **soccer)])
+    assert window.grid.pending > 0  # (the loop has not run: the cards are behind)
+    window.games.apply([event(3, "nba1", "game.end", {}, home=51, away=40, **final)])  # re-sorts
+    qtbot.waitUntil(lambda: window.grid.waiting)  # (the pointer is over the grid: no re-layout)
+
+    def every_card_newest() -> bool:
+        nba1, wc1 = window.grid.cards["nba1"], window.grid.cards["wc1"]
+        return (
+            nba1.accessibleName().startswith("Boston Celtics 51, Los Angeles Lakers 40, ")
+            and nba1.status.text() == "■ FINAL"
+            and wc1.accessibleName().startswith("France 3, Croatia 0, ")
+        )
+
+    qtbot.waitUntil(every_card_newest)
+    assert window.grid.pending == 0
+    qtbot.mouseMove(window.search)  # the pointer leaves (it would stay over later tests' grids)
+    qtbot.waitUntil(lambda: not window.grid.waiting)

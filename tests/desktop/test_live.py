@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
@@ -206,7 +207,8 @@ def test_a_new_epoch_resyncs_from_a_snapshot(
         assert other.epoch != broadcaster.epoch
         start_game(run, other.publish, "new", "soccer")
         card_for(window, "France 0, Croatia 0, 1'", qtbot)
-        qtbot.waitUntil(lambda: not old.isVisible(), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: not shiboken6.isValid(old), timeout=WAIT_MS)  # let go
+        assert "old" not in window.grid.cards
         assert window.games.row_of("old") is None
         resync = [s for s in statuses if s.phase == "resyncing"]
         assert resync and "epoch" in resync[0].reason

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from broadcaster.protocol import Period
 from desktop.feed.state import Applied
-from desktop.notify.rules import Notifier
+from desktop.notify.rules import TOLD, Notifier
 from tests.desktop.factories import event, state
 
 BOS = "Boston Celtics"
@@ -98,3 +98,15 @@ def test_a_final_won_by_the_side_not_favoured_is_told_as_an_upset() -> None:
     assert [n.kind for n in favoured_won.take(news(won), now=0.0)] == ["final"]
     only_finals = Notifier(favourites={BOS}, kinds={"final"})  # upsets not wanted: a final
     assert [n.kind for n in only_finals.take(news(lost), now=0.0)] == ["final"]
+
+
+def test_only_the_latest_notices_are_remembered_and_a_recent_one_can_still_be_disallowed() -> None:
+    notifier = Notifier(favourites={BOS})
+    total = TOLD + 50
+    for seq in range(1, total + 1):  # a long day of a favourite scoring
+        assert len(notifier.take(news(event(seq, home=seq)), now=0.0)) == 1
+    assert len(notifier.told) == TOLD
+    assert min(seq for _, seq in notifier.told) == total - TOLD + 1  # the oldest let go
+    void = event(total + 1, kind="correction", data={"target": total, "action": "void"})
+    (disallowed,) = notifier.take(news(void), now=0.0)
+    assert disallowed.kind == "disallowed"
