@@ -19,9 +19,9 @@ is refused, and the server stops.
 
 On a replicated journal other nodes append too. The hub follows the stream:
 every event, its own or another node's, reaches the listeners once, in ``seq``
-order (``_deliver`` merges its own commits with what the stream says), and the
-games take other nodes' events so the next publish is validated after them. A
-publish id is looked up off the loop there (``_take_in``): a read is a round trip.
+order, and the games take other nodes' events so the next publish is validated
+after them (``follower.py``). A publish id is looked up off the loop there
+(``_take_in``): a read is a round trip.
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ import contextlib
 import functools
 import logging
 import time as _time
-from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +41,8 @@ import msgspec
 from broadcaster.core import Accepted, Core
 from broadcaster.errors import AppendConflict, EventRefused, JournalError
 from broadcaster.folding import Folder
-from broadcaster.protocol import Ack, GameState, Publish, decode_event, decode_state
+from broadcaster.follower import Follower
+from broadcaster.protocol import Ack, GameState, Publish, decode_event
 from broadcaster.sports import SPORTS, Sport
 from broadcaster.sports.replay import GameEvent
 from broadcaster.storage import JournalBackend, Record
@@ -84,9 +84,6 @@ class _Waiting:
     future: asyncio.Future[Ack]
 
 
-CommitListener = Callable[[Sequence[Accepted]], None]
-
-
 @dataclass
 class Hub:
     journal: JournalBackend
@@ -95,7 +92,6 @@ class Hub:
 
     def __post_init__(self) -> None:
         self.epoch = self.journal.epoch
-        self.listeners: list[CommitListener] = []
         self.failed: BaseException | None = None
         self.dead = asyncio.Event()
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="journal-writer")
@@ -108,11 +104,9 @@ class Hub:
         self._folder = Folder()
         self._intake: list[_Waiting] = []  # publishes whose ids are being looked up
         self._intake_task: asyncio.Task[None] | None = None
-        self._heard: deque[Record] = deque()  # the stream's events, from the journal's thread
-        self._ahead: dict[int, Accepted] = {}  # durable, behind an undelivered earlier seq
-        self._unlearned: list[Accepted] = []  # other writers' events the games have yet to take
+        self.follower = Follower(lambda: self.core, lambda: bool(self._pending), self._die)
+        self.listeners = self.follower.listeners
         self._stop_following: Callable[[], None] | None = None
-        self._learned = asyncio.Event()  # the games took other writers' events
         self._staged: list[Staged] = []
         self._pending: dict[str, Staged] = {}
         self._lanes: dict[str, list[_Waiting]] = {}  # games busy with a correction
@@ -129,8 +123,7 @@ class Hub:
         self.core = Core(self.epoch, self.journal.games(), self.journal.last_seq, self.sports)
         if old is not None:
             self.core.keep_committed(old)
-            self._learned.set()
-        self._learn_heard()
+            self.follower.learn()
 
     # ------------------------------------------------------------------ views
 
@@ -159,7 +152,7 @@ class Hub:
         loop = asyncio.get_running_loop()
         self._flusher = loop.create_task(self._flush_forever())
         self._flusher.add_done_callback(self._flusher_done)
-        hear = functools.partial(self._hear, loop)
+        hear = functools.partial(self.follower.hear, loop)
         self._stop_following = self.journal.follow(self.core.committed_seq, hear)
 
     async def close(self) -> None:
@@ -300,9 +293,7 @@ class Hub:
                 self._lookups, self.journal.newest
             )
             async with asyncio.timeout(CATCH_UP):
-                while self.core.next_seq <= newest and self.failed is None:
-                    self._learned.clear()
-                    await self._learned.wait()
+                await self.follower.heard(newest)
         except (JournalError, TimeoutError) as exc:
             log.warning("validating on what this node has heard (%r)", exc)
 
@@ -403,64 +394,12 @@ class Hub:
         for s in batch:
             del self._pending[s.record.pub_id]
         try:
-            self._deliver([s.accepted for s in batch])
+            self.follower.deliver([s.accepted for s in batch])
         finally:  # durable is durable: acked even if a listener fails (then the hub dies)
             for s in batch:
                 if not s.future.done():
                     s.future.set_result(Ack(s.record.pub_id, s.record.seq, s.state))
-        self._learn_heard()
-
-    def _deliver(self, durable: Iterable[Accepted]) -> None:
-        """Commit durable events and hand them to the listeners exactly once, in ``seq``
-        order: this node's commits and the stream's events (the same ones, and other
-        writers') meet here; one whose predecessor has not arrived waits for it."""
-        core, ahead, batch = self.core, self._ahead, list[Accepted]()
-        for a in durable:
-            if a.record.seq > core.committed_seq:
-                ahead[a.record.seq] = a
-        while core.committed_seq + 1 in ahead:
-            a = ahead.pop(core.committed_seq + 1)
-            core.commit((a,))
-            batch.append(a)
-        if batch:
-            for listener in self.listeners:
-                listener(batch)
-
-    # ------------------------------------------------------------------ following
-
-    def _hear(self, loop: asyncio.AbstractEventLoop, record: Record) -> None:
-        """On the journal's thread: an event the stream stored (from any writer)."""
-        self._heard.append(record)
-        with contextlib.suppress(RuntimeError):  # the loop closed: the hub is gone
-            loop.call_soon_threadsafe(self._take_heard)
-
-    def _take_heard(self) -> None:
-        """Deliver what the stream stored; the games take other writers' events."""
-        core, durable = self.core, []
-        try:
-            while self._heard:
-                r = self._heard.popleft()
-                if r.seq <= core.committed_seq or r.seq in self._ahead:
-                    continue  # this node's own, already here
-                a = Accepted(r, decode_state(r.state), {})
-                durable.append(a)
-                if r.seq >= core.next_seq:  # not staged here: another writer's
-                    self._unlearned.append(a)
-            self._learn_heard()
-            self._deliver(durable)
-        except BaseException as exc:  # a bug: like a dead flusher, stop
-            self._die(exc)
-
-    def _learn_heard(self) -> None:
-        """Validate the next publishes after other writers' events — once nothing of
-        ours is in flight (an append in flight fails on them, or lands before them)."""
-        if self._pending or not self._unlearned:
-            return
-        for a in self._unlearned:
-            if a.record.seq >= self.core.next_seq:
-                self.core.learn(a.record, a.state)
-        self._unlearned.clear()
-        self._learned.set()
+        self.follower.learn()
 
     # ------------------------------------------------------------------ failing
 
