@@ -29,6 +29,13 @@ def stream() -> str:
     return f"C{next(_names)}"
 
 
+async def game_on(node: BroadcasterProcess) -> Any:
+    """A publisher on ``node`` that has created and started game g."""
+    publisher = await open_publisher(node.publish, TOKEN)
+    await live_game(publisher, "g")
+    return publisher
+
+
 def healthz(node: BroadcasterProcess) -> int:
     try:
         with urllib.request.urlopen(f"{node.http}/healthz", timeout=5) as reply:
@@ -88,8 +95,7 @@ async def test_a_subscriber_of_a_killed_node_resumes_on_another_with_exactly_wha
     nats_cluster: NatsCluster, stream: str, tmp_path: Path
 ) -> None:
     with nodes_on(nats_cluster, stream, tmp_path) as nodes:
-        publisher = await open_publisher(nodes[0].publish, TOKEN)
-        await live_game(publisher, "g")
+        publisher = await game_on(nodes[0])
         feed = await watch(nodes[1])
         for i in range(40):
             await send(publisher, pub("g", "score", POINT, id=f"s{i}"))
@@ -111,8 +117,7 @@ async def test_a_restarted_node_converges_on_what_the_others_published_meanwhile
     nats_cluster: NatsCluster, stream: str, tmp_path: Path
 ) -> None:
     with nodes_on(nats_cluster, stream, tmp_path) as nodes:
-        publisher = await open_publisher(nodes[0].publish, TOKEN)
-        await live_game(publisher, "g")
+        publisher = await game_on(nodes[0])
         nodes[2].kill()
         for i in range(30):
             assert (await publish(publisher, "g", "score", POINT, id=f"s{i}"))["type"] == "ack"
@@ -133,8 +138,7 @@ async def test_with_nats_down_publishes_are_refused_healthz_is_503_and_all_recov
 ) -> None:
     with nodes_on(nats_cluster, stream, tmp_path, count=2) as nodes:
         feed = await watch(nodes[1])
-        publisher = await open_publisher(nodes[0].publish, TOKEN)
-        await live_game(publisher, "g")
+        publisher = await game_on(nodes[0])
         await events_until(feed, 3)
         with nats_cluster.down():
             for node in nodes:
