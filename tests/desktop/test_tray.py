@@ -31,7 +31,9 @@ def test_the_favourites_scores_are_in_the_tray_menu_and_tooltip_and_open_the_gam
     )
     assert "France" not in tray.toolTip()
     (entry,) = tray.game_actions()
-    assert entry.text() == window.score_text("g1").replace("&", "&&")
+    qtbot.waitUntil(  # the game clock runs: the two can be a tick apart for a moment
+        lambda: entry.text() == window.score_text("g1").replace("&", "&&"), timeout=WAIT_MS
+    )
     entry.trigger()
     qtbot.waitUntil(lambda: "g1" in window.details and window.details["g1"].isVisible())
 
