@@ -32,7 +32,6 @@ class Heap:
     def __init__(self) -> None:
         self.open = 0
         self.closed = 0  # since the heap was last thawed
-        self.freezes = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thresholds = gc.get_threshold()
 
@@ -63,8 +62,4 @@ class Heap:
         """A gc callback, on whichever thread collected: freeze after a full collection."""
         if phase == "stop" and info["generation"] == 2 and self._loop is not None:
             with contextlib.suppress(RuntimeError):  # the loop is closed
-                self._loop.call_soon_threadsafe(self._freeze)
-
-    def _freeze(self) -> None:
-        gc.freeze()
-        self.freezes += 1
+                self._loop.call_soon_threadsafe(gc.freeze)

@@ -54,15 +54,22 @@ _decode_data = msgspec.json.Decoder(dict[str, Any])
 
 
 @dataclass(slots=True)
-class Staged:
-    """An accepted event on its way to the journal, with what made it (to validate it
-    again if a replicated journal says another writer got there first)."""
+class _Waiting:
+    """A publish waiting for its id's lookup, or in its game's lane behind a correction."""
 
-    accepted: Accepted
-    future: asyncio.Future[Ack]
     msg: Publish
     publisher: str
     by: str | None
+    future: asyncio.Future[Ack]
+
+
+@dataclass(slots=True)
+class Staged:
+    """An accepted event on its way to the journal, with the publish that made it (to
+    validate it again if a replicated journal says another writer got there first)."""
+
+    accepted: Accepted
+    item: _Waiting
     tries: int = 0
 
     @property
@@ -73,15 +80,9 @@ class Staged:
     def state(self) -> GameState:
         return self.accepted.state
 
-
-@dataclass(slots=True)
-class _Waiting:
-    """A publish waiting for its id's lookup, or in its game's lane behind a correction."""
-
-    msg: Publish
-    publisher: str
-    by: str | None
-    future: asyncio.Future[Ack]
+    @property
+    def future(self) -> asyncio.Future[Ack]:
+        return self.item.future
 
 
 @dataclass
@@ -175,9 +176,7 @@ class Hub:
 
     async def flushed(self) -> None:
         """Wait until every staged event is durable (or refused)."""
-        while (self._staged or self._lanes or self._intake or not self._idle.is_set()) and (
-            not self.dead.is_set()
-        ):
+        while (not self._quiet() or not self._idle.is_set()) and not self.dead.is_set():
             await self._idle.wait()
             await asyncio.sleep(0)
 
@@ -232,7 +231,7 @@ class Hub:
             self._spawn(self._correct(item))
         else:
             accepted = self.core.accept(msg, item.publisher, item.by, self.clock())
-            self._stage(Staged(accepted, future, msg, item.publisher, item.by))
+            self._stage(Staged(accepted, item))
         return future
 
     async def _take_in(self) -> None:
@@ -337,7 +336,7 @@ class Hub:
         if msg.kind == "correction":
             state = await self._refold(core, msg)
         accepted = core.accept(msg, item.publisher, item.by, self.clock(), state)
-        self._stage(Staged(accepted, item.future, msg, item.publisher, item.by))
+        self._stage(Staged(accepted, item))
 
     async def _refold(self, core: Core, msg: Publish) -> GameState:
         """A correction's state, refolded off the loop; again if another writer added to
@@ -421,17 +420,18 @@ class Hub:
         self._staged, self._pending = [], {}
         self._load()
         for s in staged:
+            item = s.item
             retry = EventRefused("internal", f"not published: {exc}; retry with the same id")
-            if s.tries + 1 >= MAX_TRIES or s.msg.kind == "correction":
-                _settle(s.future, retry)
+            if s.tries + 1 >= MAX_TRIES or item.msg.kind == "correction":
+                _settle(item.future, retry)
                 continue
             try:
-                accepted = self.core.accept(s.msg, s.publisher, s.by, self.clock())
+                accepted = self.core.accept(item.msg, item.publisher, item.by, self.clock())
             except EventRefused as refused:  # the rules now say no: that is the answer
-                refused.id = s.msg.id
-                _settle(s.future, refused)
+                refused.id = item.msg.id
+                _settle(item.future, refused)
             else:
-                self._stage(Staged(accepted, s.future, s.msg, s.publisher, s.by, s.tries + 1))
+                self._stage(Staged(accepted, item, s.tries + 1))
 
     def _flusher_done(self, task: asyncio.Task[None]) -> None:
         """The flusher only ends by cancel at close; anything else is a dead core."""

@@ -46,9 +46,6 @@ class Keepalive:
         if turn is not None:
             self._slices[turn].discard(conn)
 
-    def __len__(self) -> int:
-        return len(self._where)
-
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         tick = self.interval / SLICES
