@@ -116,7 +116,8 @@ def test_rows_changed_again_before_their_cards_caught_up_show_their_newest_state
         return all(window.grid.cards[g].accessibleName().startswith(card_line(5, 10)) for g in ids)
 
     qtbot.waitUntil(every_card_newest, timeout=WAIT_MS)
-    assert window.grid.pending == 0
+    qtbot.waitUntil(lambda: window.grid.pending == 0, timeout=WAIT_MS)  # re-marked rows drain
+    assert every_card_newest()
     for g in ids:
         assert window.grid.cards[g].scores["away"].text() == "10"
         assert window.grid.cards[g].badges["home"].text().startswith("▲ +")  # since last shown
